@@ -1,0 +1,64 @@
+# The portal's image: the same image runs the web server (default CMD), the Celery worker, Celery beat and the
+# one-shot migration (see docker-compose.yml). Static files and compiled translations are baked in at build time,
+# so every web container serves exactly the same files.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=huhang.settings.production \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/var/lib/huhang/media
+
+# gettext: compilemessages. Pango + HarfBuzz: WeasyPrint. WenQuanYi Micro Hei: Chinese glyphs in the PDFs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        gettext \
+        libpango-1.0-0 \
+        libpangoft2-1.0-0 \
+        libharfbuzz-subset0 \
+        fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
+# The app runs unprivileged; its home holds fontconfig's cache.
+RUN groupadd --system --gid 10001 huhang \
+    && useradd --system --uid 10001 --gid huhang --create-home --home-dir /home/huhang \
+        --shell /usr/sbin/nologin huhang
+
+WORKDIR /app
+
+# Dependencies first: this layer is only rebuilt when pyproject.toml changes.
+# (`packages = []`: installing "." installs the dependency list, the code is deployed from source below.)
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir .
+
+# The source stays owned by root: the app user can read it, not change it.
+COPY . .
+
+# Build-only throwaway values: production settings refuse to load without them. They are not kept in the image.
+# `mkdir -p locale`: compilemessages fails when no locale directory exists at all.
+RUN mkdir -p locale \
+    && SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=build.invalid \
+        python manage.py compilemessages \
+    && SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=build.invalid \
+        python manage.py collectstatic --noinput \
+    && mkdir -p /var/lib/huhang/media /var/lib/huhang/beat \
+    && chown -R huhang:huhang /var/lib/huhang
+
+# Uploaded files (confidential, served only through views that check the user's scope).
+VOLUME ["/var/lib/huhang/media"]
+
+USER huhang
+
+EXPOSE 8000
+
+# The Host header is the first ALLOWED_HOSTS entry (127.0.0.1 is not an allowed host in production);
+# /healthz is exempt from the SSL redirect. Non-2xx (503 = database or broker down) raises, so the exit is 1.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, sys, urllib.request as u; h = os.environ.get('ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('.'); h = h if h not in ('', '*') else 'localhost'; r = u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': h}), timeout=8); sys.exit(0 if r.status == 200 else 1)"]
+
+# gthread workers: threads absorb slow requests (PDF/Excel exports) without a process per request.
+# --max-requests recycles workers now and then (memory held by WeasyPrint and openpyxl).
+# Tunable without rebuilding: GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT.
+CMD ["sh", "-c", "exec gunicorn huhang.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --worker-class gthread --threads ${GUNICORN_THREADS:-4} --timeout ${GUNICORN_TIMEOUT:-60} --graceful-timeout 30 --keep-alive 5 --max-requests 1000 --max-requests-jitter 100 --worker-tmp-dir /dev/shm --access-logfile - --error-logfile -"]

@@ -1,0 +1,61 @@
+"""What a user may see and do — the one module every app asks.
+
+Two kinds of answer:
+- role predicates (the `rules` library) for "may this user do X", used by views, templates and navigation;
+- scopes: the rows of a model the user may read. A record outside a user's scope is simply absent from it, so a
+  view that fetches through a scope answers 404 for it — the same answer as for a record that does not exist.
+
+Later apps add their scopes here (plans, activities, requests …), each built on `visible_units`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import rules
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from units.models import Division, Unit
+
+
+def _has_role(role: Role) -> rules.Predicate:
+    @rules.predicate(name=f"is_{role.value}")
+    def predicate(user: User) -> bool:
+        return bool(user and user.is_authenticated and user.is_active and user.role == role)
+
+    return predicate
+
+
+is_bureau = _has_role(Role.BUREAU)
+is_officer = _has_role(Role.OFFICER)
+is_team_member = _has_role(Role.TEAM_MEMBER)
+is_expert = _has_role(Role.EXPERT)
+is_unit_contact = _has_role(Role.UNIT_CONTACT)
+
+
+def jurisdiction_q(division: Division, *, field: str = "division") -> Q:
+    """Rows whose `field` (a county-level or city division) lies inside `division`."""
+    if division.level == division.Level.CITY:
+        return Q(**{field: division}) | Q(**{f"{field}__city": division})
+    return Q(**{field: division})
+
+
+def visible_units(user: User) -> QuerySet[Unit]:
+    """The key units a user may read: the root of every other scope."""
+    from units.models import Unit
+
+    units = Unit.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return units.none()
+    if user.role == Role.BUREAU:
+        return units
+    if user.role == Role.OFFICER:
+        return units.filter(jurisdiction_q(user.division)) if user.division_id else units.none()
+    if user.role == Role.UNIT_CONTACT:
+        return units.filter(pk=user.unit_id) if user.unit_id else units.none()
+    # Team members and experts reach units through their teams and invitations (teams and archives apps).
+    return units.none()

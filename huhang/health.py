@@ -1,0 +1,59 @@
+"""The state of the database, the broker and the workers, for /healthz and container health checks."""
+
+from __future__ import annotations
+
+import logging
+
+from celery.exceptions import TimeoutError as CeleryTimeoutError
+from django.db import connection
+
+from huhang.celery import app
+from huhang.tasks import ping_task
+
+logger = logging.getLogger(__name__)
+
+WORKER_TIMEOUT_SECONDS = 3
+
+
+def check() -> dict[str, str]:
+    """Database and broker down make the portal unusable ("error"); no worker only delays tasks ("degraded")."""
+    database = _database_state()
+    broker, worker = _celery_state()
+    if "error" in (database, broker):
+        status = "error"
+    elif worker != "ok":
+        status = "degraded"
+    else:
+        status = "ok"
+    return {"status": status, "database": database, "broker": broker, "worker": worker}
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        logger.exception("health check: database unreachable")
+        return "error"
+    return "ok"
+
+
+def _celery_state() -> tuple[str, str]:
+    if app.conf.task_always_eager:
+        # No broker configured: tasks run inside the web process.
+        return "in-process", "ok" if ping_task.delay().get(timeout=WORKER_TIMEOUT_SECONDS) == "pong" else "error"
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+    except Exception:
+        logger.exception("health check: broker unreachable")
+        return "error", "unknown"
+    try:
+        # `expires` drops pings that no worker picked up in time, so probes never pile up in the queue.
+        answer = ping_task.apply_async(expires=WORKER_TIMEOUT_SECONDS).get(timeout=WORKER_TIMEOUT_SECONDS)
+    except CeleryTimeoutError:
+        return "ok", "no answer"
+    except Exception:
+        logger.exception("health check: result backend failed")
+        return "ok", "error"
+    return "ok", "ok" if answer == "pong" else "error"

@@ -1,0 +1,34 @@
+"""What each role's home page shows. Every figure is read through the role's scope."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.access import visible_units
+from accounts.models import Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def home_context(user: User) -> dict[str, Any]:
+    units = visible_units(user)
+    context: dict[str, Any] = {"unit_count": units.count()}
+    if user.role == Role.BUREAU:
+        year = timezone.localdate().year
+        target = settings.PROGRAMME_TARGETS.get(year) or max(settings.PROGRAMME_TARGETS.values())
+        context.update(
+            target_year=year,
+            target=target,
+            target_percent=min(100, round(100 * context["unit_count"] / target)) if target else 0,
+            units_by_city=units.values("division__city__name").annotate(total=Count("pk")).order_by("-total"),
+        )
+    elif user.role == Role.OFFICER:
+        context["division"] = user.division
+    elif user.role == Role.UNIT_CONTACT:
+        context["unit"] = units.select_related("division__city").first()
+    return context

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from huhang.demo import build_demo
+
+
+class Command(BaseCommand):
+    help = "Loads the demo programme (idempotent) and prints one login per role."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never on the bureau's servers)."
+        )
+
+    def handle(self, *args, force: bool, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo writes demo accounts with a known password; with DEBUG off, pass --force.")
+        password = settings.DEMO_PASSWORD
+        logins = build_demo(password=password)
+        self.stdout.write(self.style.SUCCESS(f"Demo programme ready. Logins (password: {password}):"))
+        for login in logins:
+            self.stdout.write(f"  {login.username:<8} {login.role.label:<24} {login.full_name}  {login.scope}")

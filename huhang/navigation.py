@@ -1,0 +1,44 @@
+"""The main navigation, by role. Apps add their entries to NAV_ITEMS as they arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    icon: str  # a Bootstrap Icons name
+    visible_to: Callable[[User], bool]
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "home", "house", lambda user: True),
+    NavItem(_("Administration"), "admin:index", "gear", lambda user: user.is_superuser),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for item in NAV_ITEMS:
+        if not item.visible_to(user):
+            continue
+        url = reverse(item.url_name)
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return {"nav_items": items}

@@ -1,0 +1,21 @@
+"""The test suite: SQLite by default, PostgreSQL and Redis when CI exports DATABASE_URL and CELERY_BROKER_URL."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
+os.environ.setdefault("DEBUG", "false")
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins; tests only
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Records which URL patterns the suite requested, so that an untested pattern fails the run (tests/url_coverage.py).
+MIDDLEWARE = [*MIDDLEWARE, "tests.url_coverage.RecordRouteMiddleware"]  # noqa: F405
+# Static files straight from the source folders, as in development (no collectstatic before tests).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+# Tasks run inline in unit tests even when CI provides a broker; the broker tests start a real worker themselves
+# (tests/test_celery_broker.py), so no test can wait forever on a queue nobody consumes.
+CELERY_TASK_ALWAYS_EAGER = True

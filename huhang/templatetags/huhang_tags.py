@@ -1,0 +1,34 @@
+"""Template helpers every app's pages use."""
+
+from django import template
+from django.core.paginator import Paginator
+from django.forms import BoundField
+
+register = template.Library()
+
+_WIDGET_CLASSES = {
+    "checkbox": "form-check-input",
+    "radioselect": "form-check-input",
+    "checkboxselectmultiple": "form-check-input",
+    "select": "form-select",
+    "selectmultiple": "form-select",
+    "nullbooleanselect": "form-select",
+}
+
+
+@register.filter
+def elided_pages(paginator: Paginator, number: int):
+    """Page numbers around the current one, with ellipses, so a 1,000-page list stays one line."""
+    return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def bootstrap(field: BoundField) -> str:
+    """Renders a form field's widget with Bootstrap's classes, marked invalid when it has errors."""
+    css = [_WIDGET_CLASSES.get(field.widget_type, "form-control")]
+    if field.errors:
+        css.append("is-invalid")
+    attrs = {"class": " ".join([field.field.widget.attrs.get("class", ""), *css]).strip()}
+    if field.help_text:
+        attrs["aria-describedby"] = f"{field.auto_id}_helptext"
+    return field.as_widget(attrs=attrs)

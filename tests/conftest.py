@@ -1,0 +1,70 @@
+import os
+
+import pytest
+
+from accounts.models import Role
+from tests import url_coverage
+from tests.factories import UnitFactory, UserFactory, division
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have lost the migration's divisions to a transactional test's flush."""
+    from units.divisions import load_zhejiang_divisions
+    from units.models import Division
+
+    with django_db_blocker.unblock():
+        if not Division.objects.exists():
+            load_zhejiang_divisions(Division)
+
+
+@pytest.fixture
+def celery_app():
+    """The project's Celery app; its configuration is restored after the test."""
+    from huhang.celery import app
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    yield app
+    app.conf.update(saved)
+
+
+@pytest.fixture
+def unit():
+    return UnitFactory(name="西湖光电实验室")
+
+
+@pytest.fixture
+def users(db, unit):
+    """One user of each role, bound to the same corner of the programme (杭州市, `unit`)."""
+    return {
+        Role.BUREAU: UserFactory(username="alice", bureau=True),
+        Role.OFFICER: UserFactory(username="olivia", officer=True),
+        Role.TEAM_MEMBER: UserFactory(username="tom", team_member=True),
+        Role.EXPERT: UserFactory(username="eve", expert=True),
+        Role.UNIT_CONTACT: UserFactory(username="uma", unit_contact=True, unit=unit),
+    }
+
+
+@pytest.fixture
+def outsiders(db):
+    """Users who must see nothing of `unit`: another city's officer and another unit's contact."""
+    return {
+        Role.OFFICER: UserFactory(username="oscar", officer=True, division=division("330200")),  # 宁波市
+        Role.UNIT_CONTACT: UserFactory(
+            username="ursula", unit_contact=True, unit=UnitFactory(division=division("330203"))
+        ),
+    }
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under `make test` (the whole suite), fail when a URL pattern was never requested by any test."""
+    if not os.environ.get("HUHANG_URL_COVERAGE") or exitstatus != 0:
+        return
+    options = session.config.option
+    if options.keyword or options.markexpr or session.config.args != session.config.getini("testpaths"):
+        return  # a partial run cannot judge coverage
+    missing = url_coverage.unexercised_routes()
+    if missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line("URL patterns that no test requested: " + ", ".join(missing), red=True)
+        session.exitstatus = 1

@@ -1,0 +1,52 @@
+"""Tasks through the real broker and a real worker (CI exports CELERY_BROKER_URL pointing at Redis)."""
+
+import os
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.urls import reverse
+
+from huhang.celery import app
+from huhang.tasks import heartbeat_task, ping_task
+
+pytestmark = pytest.mark.broker
+
+BROKER_URL = os.environ.get("CELERY_BROKER_URL")
+
+
+def test_tests_run_tasks_in_process_unless_they_start_a_worker():
+    assert app.conf.task_always_eager
+    assert ping_task.delay().get(timeout=1) == "pong"
+
+
+def test_celery_reads_the_django_settings():
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_time_limit > app.conf.task_soft_time_limit > 0
+    assert "heartbeat" in app.conf.beat_schedule
+    assert app.conf.beat_schedule["heartbeat"]["task"] == heartbeat_task.name
+
+
+@pytest.fixture
+def real_worker(celery_app):
+    if not BROKER_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the Celery tests through the real broker: CELERY_BROKER_URL is not set")
+        pytest.skip("CELERY_BROKER_URL is not set: no broker to test against")
+    celery_app.conf.task_always_eager = False
+    # These tasks touch no database; the worker runs in a thread of this process.
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield celery_app
+
+
+def test_a_task_makes_the_round_trip_through_the_broker(real_worker):
+    result = ping_task.delay()
+    assert result.get(timeout=10) == "pong"
+    assert result.successful()
+    assert app.conf.broker_url.startswith("redis://")
+
+
+def test_healthz_sees_the_broker_and_a_worker(client, db, real_worker):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok"}
