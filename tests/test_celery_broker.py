@@ -4,6 +4,7 @@ import os
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.fixups.django import DjangoWorkerFixup
 from django.urls import reverse
 
 from huhang.celery import app
@@ -28,13 +29,15 @@ def test_celery_reads_the_django_settings():
 
 
 @pytest.fixture
-def real_worker(celery_app):
+def real_worker(celery_app, monkeypatch):
     if not BROKER_URL:
         if os.environ.get("CI"):
             pytest.fail("CI must run the Celery tests through the real broker: CELERY_BROKER_URL is not set")
         pytest.skip("CELERY_BROKER_URL is not set: no broker to test against")
     celery_app.conf.task_always_eager = False
-    # These tasks touch no database; the worker runs in a thread of this process.
+    # Celery's Django fixup closes every database connection when a worker starts, which is right for a forked
+    # worker process but here would close the test's own connection: the worker runs in a thread of this process.
+    monkeypatch.setattr(DjangoWorkerFixup, "close_database", lambda self, **kwargs: None)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield celery_app
 

@@ -16,46 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.environment import clean_env
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 SERVICES = {"postgres", "redis", "migrate", "web", "worker", "beat"}
 
-# What the settings and the compose file read: the parent's values (CI exports DATABASE_URL and
-# CELERY_BROKER_URL, a developer may export others) must not leak into the checks below.
-APP_VARIABLES = {
-    "DJANGO_SETTINGS_MODULE",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "DATABASE_URL",
-    "CELERY_BROKER_URL",
-    "CELERY_RESULT_BACKEND",
-    "EMAIL_URL",
-    "DEFAULT_FROM_EMAIL",
-    "CSRF_TRUSTED_ORIGINS",
-    "STATIC_ROOT",
-    "MEDIA_ROOT",
-    "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS",
-    "SECURE_HSTS_PRELOAD",
-    "CONN_MAX_AGE",
-    "LOG_LEVEL",
-    "SESSION_COOKIE_AGE",
-    "DEMO_PASSWORD",
-    "DEBUG",
-    "ADMIN_EMAILS",
-    "POSTGRES_PASSWORD",
-    "COMPOSE_FILE",
-    "COMPOSE_PROJECT_NAME",
-    "COMPOSE_PROFILES",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-}
-
 # base.py reads ./.env; a developer's .env must not supply the secrets whose absence is being tested.
 IGNORE_DOTENV = "import environ; environ.Env.read_env = lambda *args, **kwargs: None; "
-
-
-def clean_env(**values: str) -> dict[str, str]:
-    return {**{k: v for k, v in os.environ.items() if k not in APP_VARIABLES}, **values}
 
 
 def run(command: list[str], env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:

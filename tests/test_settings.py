@@ -1,22 +1,22 @@
 """Settings come from the environment (django-environ)."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from django.conf import settings
 
+from tests.environment import clean_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def settings_in_subprocess(module: str, env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
     code = f"import django; django.setup(); from django.conf import settings as s; print({expression})"
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG"}}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean_env, "DJANGO_SETTINGS_MODULE": module, **env},
+        env=clean_env(DJANGO_SETTINGS_MODULE=module, **env),
         capture_output=True,
         text=True,
         check=False,
@@ -33,7 +33,7 @@ def test_language_and_time_zone_defaults():
 def test_local_defaults_are_sqlite_in_process_tasks_and_console_mail():
     result = settings_in_subprocess(
         "huhang.settings.local",
-        {"SECRET_KEY": "x", "CELERY_RESULT_BACKEND": ""},
+        {"SECRET_KEY": "x"},
         "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.DEBUG",
     )
     assert result.returncode == 0, result.stderr
