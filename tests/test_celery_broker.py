@@ -35,9 +35,11 @@ def real_worker(celery_app, monkeypatch):
             pytest.fail("CI must run the Celery tests through the real broker: CELERY_BROKER_URL is not set")
         pytest.skip("CELERY_BROKER_URL is not set: no broker to test against")
     celery_app.conf.task_always_eager = False
-    # Celery's Django fixup closes every database connection when a worker starts, which is right for a forked
-    # worker process but here would close the test's own connection: the worker runs in a thread of this process.
+    # Celery's Django fixup closes every database connection when a worker (or its solo pool) starts, which is
+    # right for a forked worker process but here would close the test's own connection: this worker runs in a
+    # thread of the test process.
     monkeypatch.setattr(DjangoWorkerFixup, "close_database", lambda self, **kwargs: None)
+    monkeypatch.setattr(DjangoWorkerFixup, "on_worker_process_init", lambda self, **kwargs: None)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield celery_app
 
