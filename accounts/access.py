@@ -6,6 +6,7 @@ Two kinds of answer:
   view that fetches through a scope answers 404 for it — the same answer as for a record that does not exist.
 
 Later apps add their scopes here (plans, activities, requests …), each built on `visible_units`.
+Write rights are rules (`accounts/rules.py`): a user may only change what is also in their read scope.
 """
 
 from __future__ import annotations
@@ -57,5 +58,34 @@ def visible_units(user: User) -> QuerySet[Unit]:
         return units.filter(jurisdiction_q(user.division)) if user.division_id else units.none()
     if user.role == Role.UNIT_CONTACT:
         return units.filter(pk=user.unit_id) if user.unit_id else units.none()
-    # Team members and experts reach units through their teams and invitations (teams and archives apps).
+    if user.role == Role.TEAM_MEMBER:
+        return units.filter(pk__in=_units_served_by(user))
+    # Experts reach single activities and requests through their invitations (archives app), never a unit.
     return units.none()
+
+
+def _units_served_by(user: User):
+    """Units whose open assignment is to a team in which the user holds a seat (leader or core member)."""
+    from teams.models import Assignment
+
+    return Assignment.objects.filter(end__isnull=True, team__memberships__person__user=user).values("unit_id")
+
+
+def visible_teams(user: User):
+    """Teams a user may read: all for bureau staff, their own for team members."""
+    from teams.models import Team
+
+    teams = Team.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return teams.none()
+    if user.role == Role.BUREAU:
+        return teams
+    if user.role == Role.TEAM_MEMBER:
+        return teams.filter(pk__in=_teams_of(user))
+    return teams.none()
+
+
+def _teams_of(user: User):
+    from teams.models import Membership
+
+    return Membership.objects.filter(person__user=user).values("team_id")

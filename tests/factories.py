@@ -1,12 +1,16 @@
 """Factories for every model; tests build their world from these."""
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
 from huhang.demo import credit_code
 from units.divisions import load_zhejiang_divisions
-from units.models import Division, Unit
+from teams.models import Assignment, Expertise, Person, Team
+from teams.services import team_create, unit_assign_team
+from units.models import Division, IPProfile, Unit, UnitContact
 
 
 def division(code: str) -> Division:
@@ -44,3 +48,62 @@ class UserFactory(DjangoModelFactory):
         team_member = factory.Trait(role=Role.TEAM_MEMBER)
         expert = factory.Trait(role=Role.EXPERT)
         unit_contact = factory.Trait(role=Role.UNIT_CONTACT, unit=factory.SubFactory(UnitFactory))
+
+
+class UnitContactFactory(DjangoModelFactory):
+    class Meta:
+        model = UnitContact
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"联系人{n}")
+    position = "知识产权专员"
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+    email = factory.Sequence(lambda n: f"contact{n}@example.com")
+
+
+class IPProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = IPProfile
+
+    unit = factory.SubFactory(UnitFactory)
+    as_of = datetime.date(2025, 3, 1)
+    invention_patents = 120
+    pct_applications = 8
+    trademarks = 15
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"服务人员{n}")
+    kind = Person.Kind.IP_COMMISSIONER
+    organisation = "浙江省知识产权保护中心"
+    confidentiality_signed_on = datetime.date(2025, 2, 20)
+
+    @factory.post_generation
+    def expertise(person, create, areas, **kwargs):
+        if create and areas:
+            Expertise.objects.bulk_create(Expertise(person=person, area=area) for area in areas)
+
+
+class TeamFactory(DjangoModelFactory):
+    """A complete "1+2+X" team (one leader, two core members) built through the service that enforces it."""
+
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"护航服务{n}队")
+
+    @classmethod
+    def _create(cls, model_class, *, name, leader=None, core_members=None, **kwargs):
+        return team_create(
+            actor=None,
+            name=name,
+            leader=leader or PersonFactory(),
+            core_members=core_members or PersonFactory.create_batch(2),
+        )
+
+
+def assign(unit: Unit, team: Team, start: datetime.date = datetime.date(2025, 3, 15)) -> Assignment:
+    return unit_assign_team(actor=None, unit=unit, team=team, start=start)

@@ -1,12 +1,15 @@
-"""Zhejiang's administrative divisions and the key units (重点服务对象)."""
+"""Zhejiang's administrative divisions and the key units (重点服务对象) with their contacts, IP profile and listing."""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from huhang.models import TimeStampedModel
+from units.credit_code import validate_credit_code
+from units.validators import validate_phone
 
 
 class Division(models.Model):
@@ -64,14 +67,23 @@ class Unit(TimeStampedModel):
     # Used in URLs instead of the sequential key, so that unit pages cannot be enumerated.
     uid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("unit name"), max_length=128)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     division = models.ForeignKey(
         Division,
-        verbose_name=_("division"),
+        verbose_name=_("county"),
         on_delete=models.PROTECT,
         related_name="units",
+        limit_choices_to={"level": Division.Level.COUNTY},
     )
+    technical_field = models.CharField(_("technical field"), max_length=64, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    # Pinyin initials of the name (钱塘实验室 → qtsys), so staff can find a unit by typing a few Latin letters.
+    name_initials = models.CharField(_("pinyin initials"), max_length=128, blank=True, editable=False, db_index=True)
+    # Whether the unit is on the list now; kept in step with the latest ListingEvent by the listing services.
+    is_listed = models.BooleanField(_("on the list"), default=True, db_index=True)
 
     history = HistoricalRecords()
 
@@ -79,6 +91,89 @@ class Unit(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("key unit")
         verbose_name_plural = _("key units")
+        indexes = [models.Index(fields=["category", "is_listed"])]
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitContact(TimeStampedModel):
+    """A person at the unit the team talks to. Personal data: only those who may see the unit see it."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=64)
+    position = models.CharField(_("position"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        verbose_name = _("unit contact")
+        verbose_name_plural = _("unit contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=models.Q(is_primary=True), name="unitcontact_one_primary_per_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IPProfile(TimeStampedModel):
+    """The unit's IP figures as of a date. A new snapshot is added, never edited in place, so change shows."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="ip_profiles")
+    as_of = models.DateField(_("as of"))
+    invention_patents = models.PositiveIntegerField(_("invention patents held"), default=0)
+    utility_models = models.PositiveIntegerField(_("utility models held"), default=0)
+    pct_applications = models.PositiveIntegerField(_("PCT applications"), default=0)
+    trademarks = models.PositiveIntegerField(_("registered trademarks"), default=0)
+    ip_certified = models.BooleanField(_("IP management system certified"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit", "-as_of"]
+        verbose_name = _("IP profile")
+        verbose_name_plural = _("IP profiles")
+        constraints = [models.UniqueConstraint(fields=["unit", "as_of"], name="ipprofile_one_per_unit_and_date")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} @ {self.as_of}"
+
+
+class ListingEvent(TimeStampedModel):
+    """The unit entered (入选) or left (调出) the list. Events are only ever added: the list's history."""
+
+    class Kind(models.TextChoices):
+        SELECTED = "selected", _("Selected")
+        REMOVED = "removed", _("Removed")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="listing_events")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    batch = models.CharField(_("batch"), max_length=64, blank=True, help_text=_("For example: 2025年第一批"))
+    reason = models.TextField(_("basis or reason"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit", "-date", "-created_at"]
+        verbose_name = _("listing event")
+        verbose_name_plural = _("listing events")
+        constraints = [
+            models.CheckConstraint(
+                name="listingevent_removal_has_reason",
+                condition=~models.Q(kind="removed", reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_kind_display()} {self.date}"

@@ -1,0 +1,157 @@
+"""Every write to units: typed, keyword-only, validated, atomic (STYLE.md)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from units.models import Division, IPProfile, ListingEvent, Unit, UnitContact
+from units.text import normalise_credit_code, normalise_text, pinyin_initials
+from units.validators import normalise_phone
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+UNIT_FIELDS = ("name", "credit_code", "category", "division", "technical_field", "address")
+
+
+def _clean_unit_values(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(values)
+    for field in ("name", "technical_field", "address"):
+        if field in cleaned:
+            cleaned[field] = normalise_text(cleaned[field])
+    if "credit_code" in cleaned:
+        cleaned["credit_code"] = normalise_credit_code(cleaned["credit_code"])
+    return cleaned
+
+
+def _save_unit(unit: Unit) -> Unit:
+    unit.name_initials = pinyin_initials(unit.name)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: User | None,
+    name: str,
+    credit_code: str,
+    category: str,
+    division: Division,
+    selected_on: datetime.date,
+    batch: str = "",
+    basis: str = "",
+    technical_field: str = "",
+    address: str = "",
+) -> Unit:
+    """Adds a unit to the list: the unit and its first listing event (入选)."""
+    values = _clean_unit_values(
+        {
+            "name": name,
+            "credit_code": credit_code,
+            "category": category,
+            "division": division,
+            "technical_field": technical_field,
+            "address": address,
+        }
+    )
+    unit = _save_unit(Unit(**values, is_listed=True))
+    ListingEvent.objects.create(
+        unit=unit,
+        kind=ListingEvent.Kind.SELECTED,
+        date=selected_on,
+        batch=normalise_text(batch),
+        reason=normalise_text(basis),
+        recorded_by=actor,
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: User | None, unit: Unit, **values: Any) -> Unit:
+    """Changes a unit's details; the previous values stay in the unit's history."""
+    unknown = set(values) - set(UNIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unit_update() got unexpected fields {sorted(unknown)}")
+    for field, value in _clean_unit_values(values).items():
+        setattr(unit, field, value)
+    return _save_unit(unit)
+
+
+@transaction.atomic
+def unit_remove(*, actor: User | None, unit: Unit, date: datetime.date, reason: str) -> ListingEvent:
+    """Takes a unit off the list (调出). The unit and its records stay; the removal is an event in its history."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not unit.is_listed:
+        raise ValidationError(_("This unit is not on the list."), code="not_listed")
+    reason = normalise_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for removing the unit from the list.")})
+    event = ListingEvent(unit=unit, kind=ListingEvent.Kind.REMOVED, date=date, reason=reason, recorded_by=actor)
+    event.full_clean()
+    event.save()
+    unit.is_listed = False
+    unit.save(update_fields=["is_listed", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def unit_reselect(
+    *, actor: User | None, unit: Unit, date: datetime.date, batch: str = "", basis: str = ""
+) -> ListingEvent:
+    """Puts a removed unit back on the list (入选 again, e.g. in a later batch)."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.is_listed:
+        raise ValidationError(_("This unit is already on the list."), code="listed")
+    event = ListingEvent(
+        unit=unit,
+        kind=ListingEvent.Kind.SELECTED,
+        date=date,
+        batch=normalise_text(batch),
+        reason=normalise_text(basis),
+        recorded_by=actor,
+    )
+    event.full_clean()
+    event.save()
+    unit.is_listed = True
+    unit.save(update_fields=["is_listed", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def ip_profile_record(*, actor: User | None, unit: Unit, as_of: datetime.date, **figures: Any) -> IPProfile:
+    """Adds the unit's IP figures as of a date; a second record for the same date replaces the first."""
+    profile, _created = IPProfile.objects.update_or_create(
+        unit=unit, as_of=as_of, defaults={**figures, "recorded_by": actor}
+    )
+    profile.full_clean()
+    return profile
+
+
+@transaction.atomic
+def contact_save(*, unit: Unit, contact: UnitContact | None = None, **values: Any) -> UnitContact:
+    """Creates or changes a unit's contact; making one primary makes the others secondary."""
+    contact = contact or UnitContact(unit=unit)
+    for field in ("name", "position", "email"):
+        if field in values:
+            setattr(contact, field, normalise_text(values[field]))
+    if "phone" in values:
+        contact.phone = normalise_phone(normalise_text(values["phone"]))
+    if "is_primary" in values:
+        contact.is_primary = bool(values["is_primary"])
+    if contact.is_primary:
+        unit.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(is_primary=False)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: UnitContact) -> None:
+    contact.delete()
