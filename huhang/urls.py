@@ -12,6 +12,8 @@ admin.site.site_title = _("Huhang administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("units/", include("units.urls")),
+    path("teams/", include("teams.urls")),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),

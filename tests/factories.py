@@ -7,9 +7,9 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
 from huhang.demo import credit_code
-from units.divisions import load_zhejiang_divisions
 from teams.models import Assignment, Expertise, Person, Team
 from teams.services import team_create, unit_assign_team
+from units.divisions import load_zhejiang_divisions
 from units.models import Division, IPProfile, Unit, UnitContact
 
 

@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from units import views
+
+app_name = "units"
+
+urlpatterns = [
+    path("", views.UnitListView.as_view(), name="list"),
+    path("new/", views.unit_create, name="create"),
+    path("exchange/", include("units.exchange_urls")),
+    path("<uuid:uid>/", views.unit_detail, name="detail"),
+    path("<uuid:uid>/edit/", views.unit_edit, name="edit"),
+    path("<uuid:uid>/remove/", views.unit_remove, name="remove"),
+    path("<uuid:uid>/reselect/", views.unit_reselect, name="reselect"),
+    path("<uuid:uid>/contacts/new/", views.contact_edit, name="contact_create"),
+    path("<uuid:uid>/contacts/<int:contact_id>/", views.contact_edit, name="contact_edit"),
+    path("<uuid:uid>/contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("<uuid:uid>/ip-profile/", views.ip_profile_record, name="ip_profile"),
+]
