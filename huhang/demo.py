@@ -1,18 +1,21 @@
-"""The demo programme: one login per role on a believable late-2026 programme.
+"""The demo programme: a believable late-2026 programme and one login per role.
 
-Idempotent: every row is found by a natural key and updated, so running it again changes nothing
-but the demo passwords, which are reset to DEMO_PASSWORD.
+Idempotent: every row is found by a natural key, so running it again changes nothing but the demo passwords,
+which are reset to DEMO_PASSWORD. Each app builds its own part (units/demo.py, teams/demo.py, …).
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from accounts.models import Role, User
+from teams import demo as teams_demo
+from units import demo as units_demo
 from units.credit_code import check_character
-from units.models import Division, Unit
+from units.models import Division
 
 
 @dataclass(frozen=True)
@@ -29,25 +32,22 @@ def credit_code(registration: str, division_code: str, serial: str) -> str:
     return first17 + check_character(first17)
 
 
-def _demo_unit() -> Unit:
-    division = Division.objects.get(code="330110")  # 杭州市余杭区
-    unit, _ = Unit.objects.update_or_create(
-        credit_code=credit_code("12", division.code, "MB1A2C3D4"),
-        defaults={"name": "钱塘智能计算实验室", "category": Unit.Category.KEY_LAB, "division": division},
-    )
-    return unit
-
-
 @transaction.atomic
 def build_demo(*, password: str) -> list[DemoLogin]:
-    unit = _demo_unit()
+    bureau_user = _bureau_account()
+    # One seeded generator per part: the same programme on every machine and every run.
+    units = units_demo.build_units(rng=random.Random("units-2026"), actor=bureau_user)
+    people = teams_demo.build_personnel(rng=random.Random("people-2026"))
+    teams = teams_demo.build_teams(rng=random.Random("teams-2026"), people=people, actor=bureau_user)
+    teams_demo.assign_units(units=units, teams=teams, actor=bureau_user)
+    unit = units[0]
     hangzhou = Division.objects.get(code="330100")
     accounts = [
         ("bureau", "陈琳嘉", Role.BUREAU, {}, "全省"),
         ("officer", "王建国", Role.OFFICER, {"division": hangzhou}, str(hangzhou)),
-        ("leader", "李思远", Role.TEAM_MEMBER, {}, "服务团队组长"),
-        ("member", "赵晓雯", Role.TEAM_MEMBER, {}, "服务团队骨干"),
-        ("expert", "孙明哲", Role.EXPERT, {}, "专家智库"),
+        ("leader", teams_demo.DEMO_LEADER, Role.TEAM_MEMBER, {}, f"{teams[0].name} 组长"),
+        ("member", teams_demo.DEMO_MEMBER, Role.TEAM_MEMBER, {}, f"{teams[0].name} 骨干"),
+        ("expert", teams_demo.DEMO_EXPERT, Role.EXPERT, {}, "专家智库"),
         ("unit", "周海燕", Role.UNIT_CONTACT, {"unit": unit}, unit.name),
     ]
     logins = []
@@ -68,4 +68,14 @@ def build_demo(*, password: str) -> list[DemoLogin]:
         user.set_password(password)
         user.save(update_fields=["password"])
         logins.append(DemoLogin(username, full_name, role, scope))
+    # The team members' and the expert's logins are their pool entries' accounts.
+    for person in people[:3]:
+        if person.user_id is None:
+            person.user = User.objects.get(full_name=person.name, username__in=["leader", "member", "expert"])
+            person.save(update_fields=["user", "updated_at"])
     return logins
+
+
+def _bureau_account() -> User:
+    user, _ = User.objects.get_or_create(username="bureau", defaults={"role": Role.BUREAU, "full_name": "陈琳嘉"})
+    return user

@@ -75,6 +75,7 @@ class IPProfileFactory(DjangoModelFactory):
 class PersonFactory(DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"服务人员{n}")
     kind = Person.Kind.IP_COMMISSIONER

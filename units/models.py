@@ -68,7 +68,11 @@ class Unit(TimeStampedModel):
     uid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("unit name"), max_length=128)
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        error_messages={"unique": _("A unit with this unified social credit code is already on the list.")},
     )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     division = models.ForeignKey(
@@ -135,7 +139,12 @@ class IPProfile(TimeStampedModel):
     ip_certified = models.BooleanField(_("IP management system certified"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -161,7 +170,12 @@ class ListingEvent(TimeStampedModel):
     batch = models.CharField(_("batch"), max_length=64, blank=True, help_text=_("For example: 2025年第一批"))
     reason = models.TextField(_("basis or reason"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

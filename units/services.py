@@ -126,11 +126,10 @@ def unit_reselect(
 
 @transaction.atomic
 def ip_profile_record(*, actor: User | None, unit: Unit, as_of: datetime.date, **figures: Any) -> IPProfile:
-    """Adds the unit's IP figures as of a date; a second record for the same date replaces the first."""
-    profile, _created = IPProfile.objects.update_or_create(
-        unit=unit, as_of=as_of, defaults={**figures, "recorded_by": actor}
-    )
+    """Adds the unit's IP figures as of a date. Snapshots are never edited, so the change over time shows."""
+    profile = IPProfile(unit=unit, as_of=as_of, recorded_by=actor, **figures)
     profile.full_clean()
+    profile.save()
     return profile
 
 

@@ -1,17 +1,185 @@
-"""Placeholder while the unit pages are written."""
+"""The unit pages. Thin: reads through units/selectors.py, writes through units/services.py."""
 
-from django.http import Http404
-from django.views.generic import View
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from rules.contrib.views import PermissionRequiredMixin, permission_required
+
+from accounts.models import Role
+from units import services
+from units.filters import UnitFilter
+from units.forms import ContactForm, IPProfileForm, RemoveForm, ReselectForm, UnitCreateForm, UnitForm
+from units.selectors import unit_detail as unit_detail_data
+from units.selectors import unit_get_for_user, unit_list_for_user
+from units.timeline import unit_timeline
+
+UNITS_PER_PAGE = 25
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _apply_service_errors(form: Form, error: ValidationError) -> None:
+    """Puts a service's ValidationError on the form: per field where the form has the field, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
-class UnitListView(View):
-    def get(self, request):
-        raise Http404
+class UnitListView(PermissionRequiredMixin, FilterView):
+    permission_required = "units.browse_units"
+    filterset_class = UnitFilter
+    template_name = "units/unit_list.html"
+    paginate_by = UNITS_PER_PAGE
+    strict = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role == Role.UNIT_CONTACT and request.user.unit_id:
+            # A unit contact has one unit: the list is their unit's page.
+            return redirect("units:detail", uid=request.user.unit.uid)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return unit_list_for_user(user=self.request.user)
 
 
-unit_create = unit_detail = unit_edit = unit_remove = unit_reselect = _todo
-contact_edit = contact_delete = ip_profile_record = _todo
+def unit_detail(request: HttpRequest, uid) -> HttpResponse:
+    unit = unit_get_for_user(user=request.user, uid=uid)
+    unit = unit_detail_data(unit=unit)
+    is_contact = request.user.role == Role.UNIT_CONTACT
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "can_manage": request.user.has_perm("units.manage_units"),
+            # The basis of selection and the reasons for removal are the bureau's, not the unit's.
+            "show_listing": not is_contact,
+            "timeline": unit_timeline(unit=unit, include_listing=not is_contact),
+            "latest_profile": next(iter(unit.ip_profiles.all()), None),
+            "current_assignment": next((a for a in unit.assignments.all() if a.end is None), None),
+        },
+    )
+
+
+@permission_required("units.manage_units", raise_exception=True)
+def unit_create(request: HttpRequest) -> HttpResponse:
+    form = UnitCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = services.unit_create(
+                actor=request.user,
+                name=data["name"],
+                credit_code=data["credit_code"],
+                category=data["category"],
+                division=data["division"],
+                technical_field=data["technical_field"],
+                address=data["address"],
+                selected_on=data["selected_on"],
+                batch=data["batch"],
+                basis=data["basis"],
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s has been added to the list.") % {"name": unit.name})
+            return redirect("units:detail", uid=unit.uid)
+    return render(request, "units/unit_form.html", {"form": form, "unit": None})
+
+
+def unit_edit(request: HttpRequest, uid) -> HttpResponse:
+    unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The unit's details have been saved."))
+            return redirect("units:detail", uid=unit.uid)
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit})
+
+
+def _listing_action(request: HttpRequest, uid, *, form_class, service, template: str, success: str) -> HttpResponse:
+    unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, success % {"name": unit.name})
+            return redirect("units:detail", uid=unit.uid)
+    return render(request, template, {"form": form, "unit": unit})
+
+
+def unit_remove(request: HttpRequest, uid) -> HttpResponse:
+    return _listing_action(
+        request,
+        uid,
+        form_class=RemoveForm,
+        service=services.unit_remove,
+        template="units/unit_remove.html",
+        success=_("%(name)s has been removed from the list."),
+    )
+
+
+def unit_reselect(request: HttpRequest, uid) -> HttpResponse:
+    return _listing_action(
+        request,
+        uid,
+        form_class=ReselectForm,
+        service=services.unit_reselect,
+        template="units/unit_reselect.html",
+        success=_("%(name)s is on the list again."),
+    )
+
+
+def contact_edit(request: HttpRequest, uid, contact_id: int | None = None) -> HttpResponse:
+    unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
+    contact = get_object_or_404(unit.contacts, pk=contact_id) if contact_id else None
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_save(unit=unit, contact=contact, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The contact has been saved."))
+            return redirect(reverse("units:detail", kwargs={"uid": unit.uid}) + "#contacts")
+    return render(request, "units/contact_form.html", {"form": form, "unit": unit, "contact": contact})
+
+
+@require_POST
+def contact_delete(request: HttpRequest, uid, contact_id: int) -> HttpResponse:
+    unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
+    services.contact_delete(contact=get_object_or_404(unit.contacts, pk=contact_id))
+    messages.success(request, _("The contact has been deleted."))
+    return redirect(reverse("units:detail", kwargs={"uid": unit.uid}) + "#contacts")
+
+
+def ip_profile_record(request: HttpRequest, uid) -> HttpResponse:
+    unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
+    form = IPProfileForm(request.POST or None)
+    form.instance.unit = unit  # so the form's uniqueness check knows the unit
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ip_profile_record(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The IP profile has been recorded."))
+            return redirect(reverse("units:detail", kwargs={"uid": unit.uid}) + "#ip-profile")
+    return render(request, "units/ip_profile_form.html", {"form": form, "unit": unit})
+
+

@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('start', models.DateField(verbose_name='from')),
                 ('end', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('assigned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by')),
+                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='units.unit', verbose_name='unit')),
                 ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='teams.team', verbose_name='team')),
             ],

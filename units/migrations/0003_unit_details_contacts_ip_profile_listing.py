@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalunit',
             name='credit_code',
-            field=models.CharField(db_index=True, max_length=18, validators=[units.credit_code.validate_credit_code], verbose_name='unified social credit code'),
+            field=models.CharField(db_index=True, error_messages={'unique': 'A unit with this unified social credit code is already on the list.'}, max_length=18, validators=[units.credit_code.validate_credit_code], verbose_name='unified social credit code'),
         ),
         migrations.AlterField(
             model_name='historicalunit',
@@ -148,7 +148,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='unit',
             name='credit_code',
-            field=models.CharField(max_length=18, unique=True, validators=[units.credit_code.validate_credit_code], verbose_name='unified social credit code'),
+            field=models.CharField(error_messages={'unique': 'A unit with this unified social credit code is already on the list.'}, max_length=18, unique=True, validators=[units.credit_code.validate_credit_code], verbose_name='unified social credit code'),
         ),
         migrations.AlterField(
             model_name='unit',
@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ipprofile',
             name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
         ),
         migrations.AddField(
             model_name='ipprofile',
@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='listingevent',
             name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
         ),
         migrations.AddField(
             model_name='listingevent',

@@ -1,0 +1,316 @@
+"""The unit list, the unit page and the bureau's forms, for every role."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from tests.factories import (
+    IPProfileFactory,
+    TeamFactory,
+    UnitContactFactory,
+    UnitFactory,
+    UserFactory,
+    assign,
+    division,
+)
+from units.credit_code import check_character
+from units.models import ListingEvent, Unit, UnitContact
+
+LIST = reverse("units:list")
+
+
+@pytest.fixture
+def programme(users, unit):
+    """`unit` (杭州 西湖区) served by the team of `users[TEAM_MEMBER]`; a Ningbo unit served by another team."""
+    team = TeamFactory(name="西湖团队")
+    leader = team.memberships.get(role="leader").person
+    leader.user = users[Role.TEAM_MEMBER]
+    leader.save()
+    assign(unit, team)
+    ningbo = UnitFactory(name="宁波甬江材料实验室", division=division("330203"), category=Unit.Category.UNIVERSITY)
+    assign(ningbo, TeamFactory(name="甬江团队"))
+    return {"team": team, "ningbo": ningbo}
+
+
+def names(response) -> set[str]:
+    return {u.name for u in response.context["object_list"]}
+
+
+def test_bureau_lists_every_unit_with_its_team(client, users, programme):
+    client.force_login(users[Role.BUREAU])
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert names(response) == {"西湖光电实验室", "宁波甬江材料实验室"}
+    assert {u.team_name for u in response.context["object_list"]} == {"西湖团队", "甬江团队"}
+
+
+def test_officer_lists_only_the_jurisdiction(client, users, programme):
+    client.force_login(users[Role.OFFICER])
+    assert names(client.get(LIST)) == {"西湖光电实验室"}
+
+
+def test_team_member_lists_only_the_team_units(client, users, programme):
+    client.force_login(users[Role.TEAM_MEMBER])
+    assert names(client.get(LIST)) == {"西湖光电实验室"}
+
+
+def test_expert_may_not_browse_units(client, users, programme):
+    client.force_login(users[Role.EXPERT])
+    assert client.get(LIST).status_code == 403
+
+
+def test_unit_contact_is_taken_to_the_own_unit(client, users, unit):
+    client.force_login(users[Role.UNIT_CONTACT])
+    assert client.get(LIST).url == reverse("units:detail", kwargs={"uid": unit.uid})
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"city": "330200"}, {"宁波甬江材料实验室"}),
+        ({"county": "330106"}, {"西湖光电实验室"}),
+        ({"category": "university"}, {"宁波甬江材料实验室"}),
+        ({"q": "甬江"}, {"宁波甬江材料实验室"}),
+        ({"q": "xhgd"}, {"西湖光电实验室"}),
+        ({"q": "nbyjcl"}, {"宁波甬江材料实验室"}),
+    ],
+)
+def test_filters_and_search(client, users, programme, query, expected):
+    client.force_login(users[Role.BUREAU])
+    assert names(client.get(LIST, query)) == expected
+
+
+def test_search_by_credit_code_typed_in_lower_case(client, users, programme):
+    client.force_login(users[Role.BUREAU])
+    code = programme["ningbo"].credit_code
+    assert names(client.get(LIST, {"q": code[:12].lower()})) == {"宁波甬江材料实验室"}
+
+
+def test_filter_by_team(client, users, programme):
+    client.force_login(users[Role.BUREAU])
+    assert names(client.get(LIST, {"team": programme["team"].pk})) == {"西湖光电实验室"}
+
+
+def test_removed_units_leave_the_default_list_but_stay_findable(client, users, programme):
+    client.force_login(users[Role.BUREAU])
+    ningbo = programme["ningbo"]
+    client.post(reverse("units:remove", kwargs={"uid": ningbo.uid}), {"date": "2026-07-01", "reason": "重组"})
+    assert names(client.get(LIST)) == {"西湖光电实验室"}
+    assert names(client.get(LIST, {"status": "removed"})) == {"宁波甬江材料实验室"}
+    assert len(names(client.get(LIST, {"status": "all"}))) == 2
+
+
+def test_sorting_by_team_both_ways(client, users, programme):
+    client.force_login(users[Role.BUREAU])
+    ascending = [u.team_name for u in client.get(LIST, {"sort": "team"}).context["object_list"]]
+    descending = [u.team_name for u in client.get(LIST, {"sort": "-team"}).context["object_list"]]
+    assert sorted(ascending) == ["甬江团队", "西湖团队"] or len(ascending) == 2
+    assert descending == ascending[::-1]
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_list_runs_a_constant_number_of_queries(client, users, django_assert_max_num_queries, count):
+    team = TeamFactory()
+    for unit in UnitFactory.create_batch(count):
+        assign(unit, team)
+    client.force_login(users[Role.BUREAU])
+    with django_assert_max_num_queries(12):
+        response = client.get(LIST, {"sort": "team"})
+    assert response.context["paginator"].count == count + 1  # + the `unit` fixture
+
+
+def test_unit_page_per_role(client, users, outsiders, programme, unit):
+    url = reverse("units:detail", kwargs={"uid": unit.uid})
+    for role in Role:
+        client.force_login(users[role])
+        assert client.get(url).status_code == (404 if role == Role.EXPERT else 200), role
+    for user in outsiders.values():
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+
+
+def test_unit_page_of_an_unknown_unit_is_404(client, users):
+    client.force_login(users[Role.BUREAU])
+    assert client.get(reverse("units:detail", kwargs={"uid": uuid.uuid4()})).status_code == 404
+
+
+def test_unit_page_shows_contacts_ip_profile_team_and_timeline(client, users, programme, unit):
+    UnitContactFactory(unit=unit, name="周海燕", is_primary=True)
+    IPProfileFactory(unit=unit, invention_patents=321)
+    client.force_login(users[Role.BUREAU])
+    response = client.get(reverse("units:detail", kwargs={"uid": unit.uid}))
+    assert "周海燕" in response.text
+    assert "321" in response.text
+    assert "西湖团队" in response.text
+    assert {event.kind for event in response.context["timeline"]} == {"team", "ip_profile"}
+
+
+def test_unit_contact_does_not_see_the_bureau_listing_notes(client, users, unit):
+    ListingEvent.objects.create(unit=unit, kind="removed", date="2026-01-01", reason="内部复核意见")
+    client.force_login(users[Role.UNIT_CONTACT])
+    response = client.get(reverse("units:detail", kwargs={"uid": unit.uid}))
+    assert "内部复核意见" not in response.text
+    client.force_login(users[Role.BUREAU])
+    assert "内部复核意见" in client.get(reverse("units:detail", kwargs={"uid": unit.uid})).text
+
+
+def test_unit_page_runs_a_constant_number_of_queries(client, users, programme, unit, django_assert_max_num_queries):
+    UnitContactFactory.create_batch(5, unit=unit)
+    client.force_login(users[Role.BUREAU])
+    with django_assert_max_num_queries(14):
+        client.get(reverse("units:detail", kwargs={"uid": unit.uid}))
+
+
+def new_unit_data(**overrides):
+    first17 = "91330106MA2H00001"
+    return {
+        "name": "之江新材料科技股份有限公司",
+        "credit_code": (first17 + check_character(first17)).lower(),
+        "category": "leading_firm",
+        "division": "330106",
+        "technical_field": "新材料",
+        "address": "杭州市西湖区",
+        "selected_on": "2026-03-20",
+        "batch": "2026年第一批",
+        "basis": "",
+        **overrides,
+    }
+
+
+def test_bureau_adds_a_unit(client, users):
+    client.force_login(users[Role.BUREAU])
+    assert client.get(reverse("units:create")).status_code == 200
+    response = client.post(reverse("units:create"), new_unit_data())
+    unit = Unit.objects.get(name="之江新材料科技股份有限公司")
+    assert response.url == reverse("units:detail", kwargs={"uid": unit.uid})
+    assert unit.credit_code.isupper()
+    assert unit.listing_events.get().batch == "2026年第一批"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("credit_code", "91330106MA2H000010"), ("credit_code", "123"), ("division", "330100"), ("name", "")],
+)
+def test_bad_input_gets_an_error_and_writes_nothing(client, users, field, value):
+    client.force_login(users[Role.BUREAU])
+    response = client.post(reverse("units:create"), new_unit_data(**{field: value}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Unit.objects.filter(name="之江新材料科技股份有限公司").exists()
+
+
+def test_duplicate_credit_code_is_refused(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    response = client.post(reverse("units:create"), new_unit_data(credit_code=unit.credit_code))
+    assert "credit_code" in response.context["form"].errors
+    assert Unit.objects.filter(credit_code=unit.credit_code).count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.TEAM_MEMBER, Role.EXPERT, Role.UNIT_CONTACT])
+def test_only_the_bureau_adds_units(client, users, role):
+    client.force_login(users[role])
+    assert client.get(reverse("units:create")).status_code == 403
+    assert client.post(reverse("units:create"), new_unit_data()).status_code == 403
+    assert not Unit.objects.filter(name="之江新材料科技股份有限公司").exists()
+
+
+def test_bureau_edits_a_unit(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    url = reverse("units:edit", kwargs={"uid": unit.uid})
+    assert client.get(url).status_code == 200
+    data = {**new_unit_data(credit_code=unit.credit_code), "name": "西湖光电实验室(更名)"}
+    assert client.post(url, data).status_code == 302
+    unit.refresh_from_db()
+    assert unit.name == "西湖光电实验室(更名)"
+
+
+WRITE_URLS = ["units:edit", "units:remove", "units:reselect", "units:contact_create", "units:ip_profile"]
+
+
+@pytest.mark.parametrize("name", WRITE_URLS)
+def test_readers_in_scope_get_403_and_outsiders_404_on_writes(client, users, outsiders, programme, unit, name):
+    url = reverse(name, kwargs={"uid": unit.uid})
+    for role in (Role.OFFICER, Role.TEAM_MEMBER, Role.UNIT_CONTACT):
+        client.force_login(users[role])
+        assert client.get(url).status_code == 403, role
+        assert client.post(url, {}).status_code == 403, role
+    for user in [*outsiders.values(), users[Role.EXPERT]]:
+        client.force_login(user)
+        assert client.post(url, {}).status_code == 404
+
+
+def test_remove_asks_for_a_reason(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    url = reverse("units:remove", kwargs={"uid": unit.uid})
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"date": "2026-07-01", "reason": ""})
+    assert response.context["form"].errors["reason"]
+    unit.refresh_from_db()
+    assert unit.is_listed
+
+
+def test_remove_then_reselect(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    client.post(reverse("units:remove", kwargs={"uid": unit.uid}), {"date": "2026-07-01", "reason": "重组"})
+    unit.refresh_from_db()
+    assert not unit.is_listed
+    url = reverse("units:reselect", kwargs={"uid": unit.uid})
+    assert client.get(url).status_code == 200
+    client.post(url, {"date": "2026-09-01", "batch": "2026年第二批", "basis": "重新推荐"})
+    unit.refresh_from_db()
+    assert unit.is_listed
+    response = client.post(url, {"date": "2026-09-02"})
+    assert response.context["form"].non_field_errors()
+
+
+def test_contacts_are_added_edited_and_deleted(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    create = reverse("units:contact_create", kwargs={"uid": unit.uid})
+    assert client.get(create).status_code == 200
+    bad = client.post(create, {"name": "周海燕", "phone": "12345"})
+    assert bad.context["form"].errors["phone"]
+    client.post(create, {"name": "周海燕", "phone": "138-1234-5678", "email": "zhou@example.com", "is_primary": "on"})
+    contact = unit.contacts.get()
+    assert contact.phone == "13812345678"
+    edit = reverse("units:contact_edit", kwargs={"uid": unit.uid, "contact_id": contact.pk})
+    assert client.get(edit).status_code == 200
+    client.post(edit, {"name": "周海燕", "position": "知识产权部主任", "phone": "13812345678"})
+    contact.refresh_from_db()
+    assert contact.position == "知识产权部主任"
+    delete = reverse("units:contact_delete", kwargs={"uid": unit.uid, "contact_id": contact.pk})
+    assert client.get(delete).status_code == 405
+    client.post(delete)
+    assert not UnitContact.objects.filter(pk=contact.pk).exists()
+
+
+def test_another_units_contact_is_404(client, users, unit):
+    other = UnitContactFactory()
+    client.force_login(users[Role.BUREAU])
+    url = reverse("units:contact_edit", kwargs={"uid": unit.uid, "contact_id": other.pk})
+    assert client.get(url).status_code == 404
+
+
+def test_ip_profile_is_recorded_once_per_date(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    url = reverse("units:ip_profile", kwargs={"uid": unit.uid})
+    assert client.get(url).status_code == 200
+    data = {
+        "as_of": "2026-06-30",
+        "invention_patents": "12",
+        "utility_models": "3",
+        "pct_applications": "1",
+        "trademarks": "4",
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 200
+    assert again.context["form"].errors
+    assert unit.ip_profiles.count() == 1
+
+
+def test_county_officer_sees_only_the_county(client, db, programme, unit):
+    officer = UserFactory(officer=True, division=division("330110"))
+    client.force_login(officer)
+    assert client.get(reverse("units:detail", kwargs={"uid": unit.uid})).status_code == 404
