@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+HOME_UNITS = 20  # the home page lists a team member's first units; the unit list has them all
+
+
 def home_context(user: User) -> dict[str, Any]:
     units = visible_units(user)
     context: dict[str, Any] = {"unit_count": units.count()}
@@ -29,6 +32,8 @@ def home_context(user: User) -> dict[str, Any]:
         )
     elif user.role == Role.OFFICER:
         context["division"] = user.division
+    elif user.role == Role.TEAM_MEMBER:
+        context["my_units"] = units.select_related("division__city").filter(is_listed=True)[:HOME_UNITS]
     elif user.role == Role.UNIT_CONTACT:
         context["unit"] = units.select_related("division__city").first()
     return context

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -26,6 +28,11 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", "house", lambda user: True),
+    NavItem(_("Key units"), "units:list", "buildings", lambda user: user.has_perm("units.browse_units")),
+    NavItem(_("My teams"), "teams:mine", "people", lambda user: user.role == Role.TEAM_MEMBER),
+    NavItem(_("Service teams"), "teams:list", "people", lambda user: user.has_perm("teams.manage_teams")),
+    NavItem(_("Personnel pool"), "teams:person_list", "person-vcard", lambda user: user.has_perm("teams.manage_teams")),
+    NavItem(_("Workload"), "teams:workload", "bar-chart", lambda user: user.has_perm("teams.view_workload")),
     NavItem(_("Administration"), "admin:index", "gear", lambda user: user.is_superuser),
 ]
 

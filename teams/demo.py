@@ -80,9 +80,10 @@ def build_teams(*, rng: random.Random, people: list[Person], actor) -> list[Team
             if number == 1:
                 leader, core = eligible[0], [eligible[1], eligible[2]]
             else:
-                leader = eligible[(number + 1) % len(eligible)]
-                others = [p for p in eligible if p.pk != leader.pk]
-                core = rng.sample(others, k=2)
+                # The demo logins sit in team 1 only, so what they see is easy to follow.
+                pool = eligible[3:]
+                leader = pool[(number - 2) % len(pool)]
+                core = rng.sample([p for p in pool if p.pk != leader.pk], k=2)
             team = team_create(actor=actor, name=name, leader=leader, core_members=core)
         teams.append(team)
     return teams
