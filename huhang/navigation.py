@@ -41,11 +41,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = []
-    for item in NAV_ITEMS:
-        if not item.visible_to(user):
-            continue
-        url = reverse(item.url_name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        for item in NAV_ITEMS
+        if item.visible_to(user)
+    ]
+    # The entry whose URL is the longest prefix of the current path is the active one (/teams/people/ is
+    # "Personnel pool", not "Service teams"); the home page only matches itself.
+    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    active = max(matches, key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["active"] = item is active
     return {"nav_items": items}

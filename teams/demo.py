@@ -39,9 +39,10 @@ def build_personnel(*, rng: random.Random) -> list[Person]:
     """Creates the pool once (found again by name and organisation on later runs)."""
     kinds = list(ORGANISATIONS)
     people = []
+    names = {DEMO_LEADER, DEMO_MEMBER, DEMO_EXPERT}
     for index in range(PEOPLE):
         kind = kinds[index % len(kinds)] if index >= 3 else Person.Kind.IP_COMMISSIONER
-        name = {0: DEMO_LEADER, 1: DEMO_MEMBER, 2: DEMO_EXPERT}.get(index) or f"{person_name(rng)}{index:02d}"
+        name = {0: DEMO_LEADER, 1: DEMO_MEMBER, 2: DEMO_EXPERT}.get(index) or _unique_name(rng, names)
         organisation = rng.choice(ORGANISATIONS[kind])
         if index == 2:
             kind, organisation = Person.Kind.THINK_TANK, "省知识产权专家智库"
@@ -67,6 +68,14 @@ def build_personnel(*, rng: random.Random) -> list[Person]:
                 training_add(person=person, title=training, attended_on=signed + datetime.timedelta(days=30))
         people.append(person)
     return people
+
+
+def _unique_name(rng: random.Random, taken: set[str]) -> str:
+    name = person_name(rng)
+    while name in taken:
+        name = person_name(rng)
+    taken.add(name)
+    return name
 
 
 def build_teams(*, rng: random.Random, people: list[Person], actor) -> list[Team]:

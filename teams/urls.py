@@ -1,3 +1,21 @@
+from django.urls import path
+
+from teams import views
+
 app_name = "teams"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.TeamListView.as_view(), name="list"),
+    path("new/", views.team_create, name="create"),
+    path("mine/", views.my_teams, name="mine"),
+    path("workload/", views.workload, name="workload"),
+    path("<int:pk>/", views.team_detail, name="detail"),
+    path("<int:pk>/edit/", views.team_edit, name="edit"),
+    path("people/", views.PersonListView.as_view(), name="person_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/trainings/", views.training_add, name="training_add"),
+    path("units/<uuid:uid>/assign/", views.assign_unit, name="assign_unit"),
+    path("units/<uuid:uid>/unassign/", views.unassign_unit, name="unassign_unit"),
+]

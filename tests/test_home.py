@@ -58,3 +58,16 @@ def test_home_page_runs_a_constant_number_of_queries(client, users, django_asser
     client.force_login(users[Role.BUREAU])
     with django_assert_max_num_queries(8):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize(
+    ("path", "active"),
+    [("/", "/"), ("/teams/", "/teams/"), ("/teams/people/", "/teams/people/"), ("/teams/7/", "/teams/")],
+)
+def test_the_active_navigation_entry_is_the_longest_matching_one(rf, users, path, active):
+    from huhang.navigation import navigation
+
+    request = rf.get(path)
+    request.user = users[Role.BUREAU]
+    items = navigation(request)["nav_items"]
+    assert [item["url"] for item in items if item["active"]] == [active]

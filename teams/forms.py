@@ -1,0 +1,142 @@
+"""Forms of the pool, the teams and assignments. They check input only; the rules live in teams/services.py."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from huhang.vocabulary import TaskArea
+from teams import selectors
+from teams.models import Membership, Person, Team
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; ISO dates both ways."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Puts a service's ValidationError on the form: on its field when the form has it, otherwise above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _account_label(user: User) -> str:
+    return f"{user.full_name}（{user.username}）" if user.full_name else user.username
+
+
+PERSON_FIELDS = [
+    "name",
+    "kind",
+    "organisation",
+    "technical_fields",
+    "phone",
+    "email",
+    "confidentiality_signed_on",
+    "user",
+    "is_active",
+]
+
+
+class PersonForm(forms.Form):
+    """A person of the pool. Labels and limits come from the model; the service validates and saves."""
+
+    def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
+        if person is not None and "initial" not in kwargs:
+            initial = forms.model_to_dict(person, fields=PERSON_FIELDS)
+            initial["expertise"] = [e.area for e in person.expertise.all()]
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        model_fields = forms.fields_for_model(
+            Person, fields=PERSON_FIELDS, widgets={"confidentiality_signed_on": DateInput()}
+        )
+        user_field = model_fields["user"]
+        user_field.queryset = selectors.linkable_users(person=person)
+        user_field.help_text = _("Optional: a team member's or expert's login account not linked to anyone yet.")
+        user_field.empty_label = _("No login account")
+        user_field.label_from_instance = _account_label
+        for name in PERSON_FIELDS[:-2]:
+            self.fields[name] = model_fields[name]
+        self.fields["expertise"] = forms.MultipleChoiceField(
+            label=_("Expertise (task areas)"),
+            choices=TaskArea.choices,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            required=False,
+        )
+        self.fields["user"] = user_field
+        self.fields["is_active"] = model_fields["is_active"]
+
+    def service_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in [*PERSON_FIELDS, "expertise"]}
+
+
+class TrainingForm(forms.Form):
+    title = forms.CharField(label=_("Training"), max_length=128)
+    attended_on = forms.DateField(label=_("Attended on"), widget=DateInput())
+
+
+class TeamForm(forms.Form):
+    """Name and the fixed seats of a "1+2+X" team, chosen from people who may take a seat."""
+
+    name = forms.CharField(label=_("Team name"), max_length=64)
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
+    core_members = forms.ModelMultipleChoiceField(
+        label=_("Core members"),
+        queryset=Person.objects.none(),
+        help_text=_(
+            "Choose two people (hold Ctrl or ⌘ to choose several). Only active people who signed the "
+            "confidentiality undertaking are listed."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, team: Team | None = None, **kwargs: Any) -> None:
+        if team is not None and "initial" not in kwargs:
+            seats = list(selectors.team_seats(team=team))
+            kwargs["initial"] = {
+                "name": team.name,
+                "is_active": team.is_active,
+                "leader": next((s.person_id for s in seats if s.role == Membership.Role.LEADER), None),
+                "core_members": [s.person_id for s in seats if s.role == Membership.Role.CORE],
+            }
+        super().__init__(*args, **kwargs)
+        candidates = selectors.team_candidates()
+        self.fields["leader"].queryset = candidates
+        self.fields["core_members"].queryset = candidates
+        if team is None:
+            del self.fields["is_active"]  # a new team is active
+
+    def service_values(self) -> dict[str, Any]:
+        values = {
+            "name": self.cleaned_data["name"],
+            "leader": self.cleaned_data["leader"],
+            "core_members": list(self.cleaned_data["core_members"]),
+        }
+        if "is_active" in self.fields:
+            values["is_active"] = self.cleaned_data["is_active"]
+        return values
+
+
+class AssignmentForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Service team"), queryset=Team.objects.none())
+    start = forms.DateField(label=_("From"), widget=DateInput())
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = selectors.assignable_teams(user=user)
+        self.fields["start"].initial = timezone.localdate

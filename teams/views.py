@@ -1,0 +1,262 @@
+"""Pages of the personnel pool, the teams, a team member's own teams, unit assignment and the workload.
+
+Thin: reads come from teams/selectors.py (scoped), writes go through teams/services.py, whose ValidationErrors are
+put back on the form so that nothing is half-written and the user sees why.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+
+from accounts.access import is_bureau, is_team_member
+from teams import selectors, services
+from teams.filters import (
+    MyUnitFilter,
+    PersonFilter,
+    PersonWorkloadFilter,
+    TeamFilter,
+    TeamUnitFilter,
+    TeamWorkloadFilter,
+)
+from teams.forms import AssignmentForm, PersonForm, TeamForm, TrainingForm, add_service_error
+from units.selectors import unit_get_for_user
+
+if TYPE_CHECKING:
+    import uuid
+
+    from django.http import HttpRequest, HttpResponse
+
+    from teams.models import Person
+
+PAGE_SIZE = 20
+
+
+def _page(request: HttpRequest, queryset, *, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The personnel pool (bureau only)
+
+
+class PersonListView(PermissionRequiredMixin, FilterView):
+    permission_required = "teams.manage_teams"
+    raise_exception = True
+    filterset_class = PersonFilter
+    paginate_by = PAGE_SIZE
+    template_name = "teams/person_list.html"
+
+    def get_queryset(self):
+        return selectors.person_list_for_user(user=self.request.user)
+
+
+@permission_required("teams.manage_teams", raise_exception=True)
+def person_create(request: HttpRequest) -> HttpResponse:
+    return _person_form(request, person=None)
+
+
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    return _person_form(request, person=selectors.person_detail(person=person))
+
+
+def _person_form(request: HttpRequest, *, person: Person | None) -> HttpResponse:
+    form = PersonForm(data=request.POST if request.method == "POST" else None, person=person)
+    if form.is_bound and form.is_valid():
+        try:
+            saved = services.person_save(person=person, **form.service_values())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("%(name)s has been saved.") % {"name": saved.name})
+            return redirect("teams:person_detail", pk=saved.pk)
+    return render(request, "teams/person_form.html", {"form": form, "person": person})
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    return _person_page(request, person=person, training_form=TrainingForm())
+
+
+@require_POST
+def training_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    form = TrainingForm(data=request.POST)
+    if form.is_valid():
+        try:
+            services.training_add(person=person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The training has been recorded."))
+            return redirect("teams:person_detail", pk=person.pk)
+    return _person_page(request, person=person, training_form=form)
+
+
+def _person_page(request: HttpRequest, *, person: Person, training_form: TrainingForm) -> HttpResponse:
+    context = {"person": selectors.person_detail(person=person), "training_form": training_form}
+    return render(request, "teams/person_detail.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Teams
+
+
+class TeamListView(PermissionRequiredMixin, FilterView):
+    permission_required = "teams.browse_teams"
+    raise_exception = True
+    filterset_class = TeamFilter
+    paginate_by = PAGE_SIZE
+    template_name = "teams/team_list.html"
+
+    def get_queryset(self):
+        return selectors.team_list_for_user(user=self.request.user)
+
+
+@permission_required("teams.manage_teams", raise_exception=True)
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(data=request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            team = services.team_create(actor=request.user, **form.service_values())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The team %(name)s has been formed.") % {"name": team.name})
+            return redirect("teams:detail", pk=team.pk)
+    return render(request, "teams/team_form.html", {"form": form, "team": None})
+
+
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = TeamForm(data=request.POST if request.method == "POST" else None, team=team)
+    if form.is_bound and form.is_valid():
+        try:
+            team = services.team_update(actor=request.user, team=team, **form.service_values())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The team %(name)s has been saved.") % {"name": team.name})
+            return redirect("teams:detail", pk=team.pk)
+    return render(request, "teams/team_form.html", {"form": form, "team": team})
+
+
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get_for_user(user=request.user, pk=pk)
+    units = TeamUnitFilter(request.GET, queryset=selectors.team_units_for_user(user=request.user, team=team))
+    context = {
+        "team": team,
+        "seats": selectors.team_seats(team=team),
+        "filter": units,
+        "page_obj": _page(request, units.qs),
+    }
+    return render(request, "teams/team_detail.html", context)
+
+
+def my_teams(request: HttpRequest) -> HttpResponse:
+    """A team member's landing: their teams and the units those teams serve."""
+    if is_bureau(request.user):
+        return redirect("teams:list")  # the bureau has no team of its own; it sees them all there
+    if not is_team_member(request.user):
+        raise PermissionDenied
+    units = MyUnitFilter(request.GET, queryset=selectors.my_units_for_user(user=request.user))
+    context = {
+        "teams": selectors.my_teams_for_user(user=request.user),
+        "filter": units,
+        "page_obj": _page(request, units.qs),
+    }
+    return render(request, "teams/team_mine.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Assigning a unit to a team (bureau only)
+
+
+def _unit_for_assignment(request: HttpRequest, uid: uuid.UUID):
+    # 404 outside the user's scope comes first, so a 403 never confirms that a unit exists.
+    unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
+    if not request.user.has_perm("teams.manage_teams"):
+        raise PermissionDenied
+    return unit
+
+
+def assign_unit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    unit = _unit_for_assignment(request, uid)
+    form = AssignmentForm(data=request.POST if request.method == "POST" else None, user=request.user)
+    if form.is_bound and form.is_valid():
+        try:
+            assignment = services.unit_assign_team(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(team)s serves %(unit)s from %(date)s.")
+                % {"team": assignment.team.name, "unit": unit.name, "date": assignment.start.isoformat()},
+            )
+            return redirect("units:detail", uid=unit.uid)
+    assignments = list(selectors.unit_assignments(unit=unit))
+    current = next((a for a in assignments if a.end is None), None)
+    context = {"unit": unit, "form": form, "assignments": assignments, "current": current}
+    return render(request, "teams/assignment_form.html", context)
+
+
+@require_POST
+def unassign_unit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    unit = _unit_for_assignment(request, uid)
+    try:
+        ended = services.unit_unassign_team(actor=request.user, unit=unit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if ended is None:
+            messages.info(request, _("No team serves %(unit)s at the moment.") % {"unit": unit.name})
+        else:
+            messages.success(
+                request, _("%(team)s no longer serves %(unit)s.") % {"team": ended.team.name, "unit": unit.name}
+            )
+    return redirect(_next_url(request) or reverse("units:detail", kwargs={"uid": unit.uid}))
+
+
+def _next_url(request: HttpRequest) -> str | None:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Workload (bureau only)
+
+
+@permission_required("teams.view_workload", raise_exception=True)
+def workload(request: HttpRequest) -> HttpResponse:
+    """Per team or per person (`?by=person`), one paginated, filtered, sortable table each."""
+    by_person = request.GET.get("by") == "person"
+    if by_person:
+        rows = PersonWorkloadFilter(request.GET, queryset=selectors.person_workload_for_user(user=request.user))
+        columns = selectors.person_workload_columns()
+    else:
+        rows = TeamWorkloadFilter(request.GET, queryset=selectors.team_workload_for_user(user=request.user))
+        columns = selectors.team_workload_columns()
+    page = _page(request, rows.qs)
+    context: dict[str, Any] = {
+        "by_person": by_person,
+        "filter": rows,
+        "columns": columns,
+        "page_obj": page,
+        "rows": [(row, [getattr(row, column.key) for column in columns]) for row in page],
+    }
+    return render(request, "teams/workload.html", context)

@@ -1,0 +1,41 @@
+"""Lists run a constant number of queries: the same bound holds for 5 rows and for 50."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PersonFactory, TeamFactory, UnitFactory, assign
+
+pytestmark = pytest.mark.django_db
+
+# Session, user and the request's savepoint pair (ATOMIC_REQUESTS), then the page's own: count, page rows, one
+# prefetch per related list (expertise; core members; seats), and the organisation choices of the person filter.
+MAX_QUERIES = {"teams:person_list": 8, "teams:list": 7, "teams:workload": 7}
+
+
+def _world(size: int) -> None:
+    """`size` teams (3 people each, with expertise), each serving one unit: 3×size people, size units."""
+    for _ in range(size):
+        leader = PersonFactory(expertise=["policy_law", "protection"])
+        core = [PersonFactory(expertise=["portfolio_layout"]) for _ in range(2)]
+        assign(UnitFactory(), TeamFactory(leader=leader, core_members=core))
+
+
+@pytest.mark.parametrize("size", [5, 50])
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("teams:person_list", {}),
+        ("teams:person_list", {"area": "protection", "o": "-team_count"}),
+        ("teams:list", {}),
+        ("teams:list", {"q": "护航", "o": "-units_served"}),
+        ("teams:workload", {}),
+        ("teams:workload", {"by": "person"}),
+    ],
+)
+def test_list_queries_do_not_grow_with_rows(bureau_client, django_assert_max_num_queries, size, name, params):
+    _world(size)
+    with django_assert_max_num_queries(MAX_QUERIES[name]):
+        response = bureau_client.get(reverse(name), params)
+    assert response.status_code == 200
+    rows = len(response.context["page_obj"])
+    assert rows == 20 if size == 50 else 0 < rows <= 3 * size  # every list has rows; 50 teams fill a page
