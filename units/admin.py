@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from units.models import Division, Unit
+from units.models import Division, IPProfile, ListingEvent, Unit, UnitContact
 
 
 @admin.register(Division)
@@ -17,9 +17,34 @@ class DivisionAdmin(admin.ModelAdmin):
         return False
 
 
+class ContactInline(admin.TabularInline):
+    model = UnitContact
+    extra = 0
+
+
+class IPProfileInline(admin.TabularInline):
+    model = IPProfile
+    extra = 0
+    readonly_fields = ["recorded_by"]
+
+
+class ListingEventInline(admin.TabularInline):
+    """The list's history is only ever added to, through the portal's select and remove pages."""
+
+    model = ListingEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "date", "batch", "reason", "recorded_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "credit_code", "category", "division"]
-    list_filter = ["category", "division__city"]
-    search_fields = ["name", "credit_code"]
+    list_display = ["name", "credit_code", "category", "division", "is_listed"]
+    list_filter = ["is_listed", "category", "division__city"]
+    search_fields = ["name", "credit_code", "name_initials"]
     list_select_related = ["division__city"]
+    readonly_fields = ["uid", "name_initials", "is_listed"]
+    inlines = [ContactInline, IPProfileInline, ListingEventInline]
