@@ -11,6 +11,7 @@ from teams.models import Assignment, Expertise, Person, Team
 from teams.services import team_create, unit_assign_team
 from units.divisions import load_zhejiang_divisions
 from units.models import Division, IPProfile, Unit, UnitContact
+from units.text import pinyin_initials
 
 
 def division(code: str) -> Division:
@@ -28,6 +29,7 @@ class UnitFactory(DjangoModelFactory):
     credit_code = factory.Sequence(lambda n: credit_code("91", "330106", f"T{n:08d}"))
     category = Unit.Category.KEY_LAB
     division = factory.LazyFunction(lambda: division("330106"))  # 杭州市西湖区
+    name_initials = factory.LazyAttribute(lambda unit: pinyin_initials(unit.name))  # as units.services sets it
 
 
 class UserFactory(DjangoModelFactory):

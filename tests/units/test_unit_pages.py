@@ -85,7 +85,8 @@ def test_filters_and_search(client, users, programme, query, expected):
 def test_search_by_credit_code_typed_in_lower_case(client, users, programme):
     client.force_login(users[Role.BUREAU])
     code = programme["ningbo"].credit_code
-    assert names(client.get(LIST, {"q": code[:12].lower()})) == {"宁波甬江材料实验室"}
+    assert names(client.get(LIST, {"q": code.lower()})) == {"宁波甬江材料实验室"}
+    assert len(names(client.get(LIST, {"q": code[:8]}))) == 2  # a prefix finds every unit that starts so
 
 
 def test_filter_by_team(client, users, programme):
