@@ -191,3 +191,46 @@ class ListingEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.get_kind_display()} {self.date}"
+
+
+def _import_upload_path(instance: "ImportJob", filename: str) -> str:
+    # A random name: the sender's file name may be personal or confidential, and stored names must not be guessable.
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(TimeStampedModel):
+    """An uploaded unit list between its check (the preview) and its import, and the import's outcome.
+
+    The file stays on the server between preview and confirmation, so the import uses exactly what was checked and
+    nothing the browser sends back. It is deleted once the import has run or the check found problems.
+    """
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Checked")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    uid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=_import_upload_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.CHECKED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows imported"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            models.CheckConstraint(name="importjob_done_within_total", condition=models.Q(done__lte=models.F("total")))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

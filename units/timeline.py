@@ -62,8 +62,7 @@ def unit_timeline(*, unit: Unit, include_listing: bool = True) -> list[TimelineE
                 date=profile.as_of,
                 kind="ip_profile",
                 icon="graph-up",
-                title=_("IP profile recorded: %(patents)d invention patents")
-                % {"patents": profile.invention_patents},
+                title=_("IP profile recorded: %(patents)d invention patents") % {"patents": profile.invention_patents},
             )
         )
     return sorted(events, key=lambda e: e.date, reverse=True)

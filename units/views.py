@@ -181,5 +181,3 @@ def ip_profile_record(request: HttpRequest, uid) -> HttpResponse:
             messages.success(request, _("The IP profile has been recorded."))
             return redirect(reverse("units:detail", kwargs={"uid": unit.uid}) + "#ip-profile")
     return render(request, "units/ip_profile_form.html", {"form": form, "unit": unit})
-
-

@@ -7,6 +7,7 @@ Every value that differs between a laptop and the bureau's servers is read from 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -147,6 +148,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Proves that beat, the broker and a worker are all alive; later issues add the reminders here.
     "heartbeat": {"task": "huhang.tasks.heartbeat_task", "schedule": 5 * 60.0},
+    # An uploaded unit list that was checked but never confirmed is deleted after a day.
+    "purge-import-jobs": {"task": "units.tasks.purge_import_jobs_task", "schedule": crontab(hour=3, minute=30)},
 }
 
 CONTENT_SECURITY_POLICY = {

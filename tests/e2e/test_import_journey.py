@@ -1,8 +1,10 @@
-"""The bureau uploads a unit list with a mistake, sees it by row and column, fixes the file and imports it."""
+"""The bureau uploads a unit list with a mistake, sees it by row and column, fixes the file and imports it,
+then finds one of the new units and assigns it a team."""
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import TeamFactory
 from tests.units.test_import import code, row, write_list
 
 
@@ -40,3 +42,14 @@ def test_bureau_fixes_a_refused_list_then_imports_it(users, login, live_server, 
     for name in ("导入测试单位001", "导入测试单位002", "导入测试单位003"):
         expect(table).to_contain_text(name)
     expect(table).to_contain_text("湖州市 吴兴区")
+
+    team = TeamFactory(name="护航服务测试团队")
+    page.get_by_role("searchbox").fill("导入测试单位002")
+    page.get_by_test_id("unit-filters").get_by_role("button").first.click()
+    expect(page.get_by_test_id("unit-total")).to_contain_text("1")
+    table.get_by_role("link", name="导入测试单位002").click()
+    expect(page.get_by_test_id("unit-team")).to_contain_text("尚未")
+    page.get_by_test_id("assign-team").click()
+    page.get_by_test_id("assignment-form").locator("select").first.select_option(label=team.name)
+    page.get_by_test_id("assign").click()
+    expect(page.get_by_test_id("unit-team")).to_contain_text(team.name)

@@ -1,0 +1,215 @@
+"""The key-unit list as an Excel file: the blank template, and the export of a (filtered, scoped) list.
+
+Both have the same sheet, columns and dropdowns as the import expects (units/importing.py, COLUMNS), so a list
+exported, edited and imported again updates the same units. Workbooks are written in openpyxl's write-only mode, row
+by row, so a long list never sits in memory as a whole.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+import openpyxl
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from units.importing import CATEGORY_LABELS, COLUMNS, COLUMNS_BY_FIELD
+from units.models import Division, ListingEvent, Unit, UnitContact
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TITLE = "浙江省知识产权护航战略科技力量行动重点服务对象清单"
+SHEET_TITLE = "重点服务对象清单"
+LISTS_TITLE = "选项"  # a hidden sheet holding the dropdowns' choices
+CATEGORY_LIST = "类别选项"
+CITY_LIST = "设区市选项"
+TEMPLATE_ROWS = 1_000  # rows of the blank template that offer the dropdowns
+HEADER_ROW = 2  # below the title row, as in the files the bureau receives
+TEXT_FIELDS = ("credit_code", "phone")  # typed as text, or Excel turns an all-digit code into a rounded number
+
+
+def template_filename() -> str:
+    return "重点服务对象清单模板.xlsx"
+
+
+def export_filename() -> str:
+    return f"重点服务对象清单-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def template_write(target: str | IO[bytes]) -> None:
+    """Writes the blank template: the title, the headers, and dropdowns for category, city and county."""
+    _write_workbook(target, rows=[], row_count=0)
+
+
+def template_file() -> IO[bytes]:
+    return _temporary(template_write)
+
+
+def export_queryset(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """What each exported row needs besides the unit, fetched in the same query."""
+    primary = UnitContact.objects.filter(unit=OuterRef("pk"), is_primary=True)
+    selection = ListingEvent.objects.filter(unit=OuterRef("pk"), kind=ListingEvent.Kind.SELECTED).order_by(
+        "-date", "-created_at"
+    )
+    return units.select_related("division__city").annotate(
+        contact_name=Subquery(primary.values("name")[:1]),
+        contact_phone=Subquery(primary.values("phone")[:1]),
+        contact_email=Subquery(primary.values("email")[:1]),
+        selected_on=Subquery(selection.values("date")[:1]),
+        selected_batch=Subquery(selection.values("batch")[:1]),
+    )
+
+
+def units_export(*, units: QuerySet[Unit], target: str | IO[bytes]) -> int:
+    """Writes the units (already scoped to the user and filtered) in the template's layout; returns how many."""
+    units = export_queryset(units)
+    rows = (_row(unit) for unit in units.iterator(chunk_size=2_000))
+    return _write_workbook(target, rows=rows, row_count=units.count())
+
+
+def units_export_file(*, units: QuerySet[Unit]) -> IO[bytes]:
+    """The export in an anonymous temporary file, deleted when closed (FileResponse closes it once sent)."""
+    return _temporary(lambda target: units_export(units=units, target=target))
+
+
+def _temporary(write) -> IO[bytes]:
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — handed open to the response, which closes it
+    write(target)
+    target.seek(0)
+    return target
+
+
+def _row(unit: Unit) -> list[Any]:
+    return [
+        unit.name,
+        unit.credit_code,
+        CATEGORY_LABELS.get(unit.category, unit.category),
+        unit.division.city.name,
+        unit.division.name,
+        unit.technical_field,
+        unit.address,
+        unit.contact_name or "",
+        unit.contact_phone or "",
+        unit.contact_email or "",
+        unit.selected_on,
+        unit.selected_batch or "",
+    ]
+
+
+def _write_workbook(target: str | IO[bytes], *, rows: Iterable[Sequence[Any]], row_count: int) -> int:
+    """The sheet, its rows (`row_count` of them, known beforehand) and the dropdowns below them."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    # A write-only sheet writes no <dimension> unless it can say one; without it, openpyxl's reader (the import's)
+    # parses the whole sheet once just to find the size before reading a single row.
+    last_cell = f"{get_column_letter(len(COLUMNS))}{HEADER_ROW + row_count}"
+    sheet.calculate_dimension = lambda: f"A1:{last_cell}"
+    lists = workbook.create_sheet(LISTS_TITLE)
+    lists.sheet_state = "hidden"
+
+    # A write-only sheet takes its column layout before its first row.
+    for index, column in enumerate(COLUMNS, start=1):
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = column.width
+        if column.field in TEXT_FIELDS:
+            dimension.number_format = "@"
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+
+    title = WriteOnlyCell(sheet, value=TITLE)
+    title.font = Font(bold=True, size=14)
+    title.alignment = Alignment(horizontal="center")
+    sheet.append([title])
+    sheet.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS))}1")
+    sheet.append([_header_cell(sheet, column.header, required=column.required) for column in COLUMNS])
+
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        sheet.append([count, *(_cell(sheet, value) for value in values)])
+
+    _add_dropdowns(workbook, sheet, lists, last_row=HEADER_ROW + count + TEMPLATE_ROWS)
+    workbook.save(target)
+    return count
+
+
+def _header_cell(sheet, header: str, *, required: bool) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=header)
+    cell.font = Font(bold=True, color="C00000" if required else "000000")
+    cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    cell.alignment = Alignment(horizontal="center", vertical="center")
+    return cell
+
+
+def _cell(sheet, value: Any) -> Any:
+    if value == "":
+        return None
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        # openpyxl would write it as a formula; it is text, and stays text.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def _column_letter(field: str) -> str:
+    return get_column_letter(COLUMNS.index(COLUMNS_BY_FIELD[field]) + 1)
+
+
+def _add_dropdowns(workbook, sheet, lists, *, last_row: int) -> None:
+    """Category and city from lists on the hidden sheet; the county from the list named after the row's city."""
+    cities = list(Division.objects.filter(level=Division.Level.CITY).prefetch_related("counties").order_by("code"))
+    categories = list(CATEGORY_LABELS.values())
+    county_lists = [[county.name for county in city.counties.all()] for city in cities]
+    height = max(len(categories), len(cities), *(len(names) for names in county_lists), 1)
+    lists.append([CATEGORY_LIST, CITY_LIST, *(city.name for city in cities)])
+    for index in range(height):
+        row = [_at(categories, index), _at([city.name for city in cities], index)]
+        lists.append(row + [_at(names, index) for names in county_lists])
+
+    quoted = quote_sheetname(LISTS_TITLE)
+
+    def name_range(name: str, column: int, length: int) -> None:
+        letter = get_column_letter(column)
+        workbook.defined_names.add(DefinedName(name, attr_text=f"{quoted}!${letter}$2:${letter}${length + 1}"))
+
+    name_range(CATEGORY_LIST, 1, len(categories))
+    name_range(CITY_LIST, 2, len(cities))
+    for offset, (city, names) in enumerate(zip(cities, county_lists, strict=True)):
+        name_range(city.name, 3 + offset, len(names))
+
+    first = HEADER_ROW + 1
+    city_column = _column_letter("city")
+    for field, formula in (
+        ("category", CATEGORY_LIST),
+        ("city", CITY_LIST),
+        ("county", f"INDIRECT(${city_column}{first})"),
+    ):
+        # In the file, formulas have no leading "=". A warning, not a stop: the import also takes 湖州 for 湖州市
+        # and other spellings the lists do not show.
+        validation = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle=_("Not in the list"),
+            error=_("Choose a value from the list."),
+        )
+        letter = _column_letter(field)
+        validation.add(f"{letter}{first}:{letter}{last_row}")
+        sheet.data_validations.append(validation)
+
+
+def _at(values: Sequence[str], index: int) -> str | None:
+    return values[index] if index < len(values) else None
