@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
 from accounts.access import is_bureau, is_team_member
+from huhang.forms import add_service_error
 from teams import selectors, services
 from teams.filters import (
     MyUnitFilter,
@@ -30,7 +31,7 @@ from teams.filters import (
     TeamUnitFilter,
     TeamWorkloadFilter,
 )
-from teams.forms import AssignmentForm, PersonForm, TeamForm, TrainingForm, add_service_error
+from teams.forms import AssignmentForm, PersonForm, TeamForm, TrainingForm
 from units.selectors import unit_get_for_user
 
 if TYPE_CHECKING:

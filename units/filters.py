@@ -1,6 +1,7 @@
 """The unit list's filters, search and sorting; the Excel export takes the same parameters."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,11 @@ def _teams(request):
 class UnitFilter(django_filters.FilterSet):
     LISTED, REMOVED, ALL = "listed", "removed", "all"
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, credit code or pinyin initials")}),
+    )
     city = django_filters.ModelChoiceFilter(
         label=_("City"),
         field_name="division__city",
@@ -41,7 +46,7 @@ class UnitFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label=None,
     )
-    sort = django_filters.OrderingFilter(
+    o = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
             ("name", "name"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from accounts.models import Role
+from huhang.forms import add_service_error
 from units import services
 from units.filters import UnitFilter
 from units.forms import ContactForm, IPProfileForm, RemoveForm, ReselectForm, UnitCreateForm, UnitForm
@@ -22,15 +22,6 @@ from units.selectors import unit_get_for_user, unit_list_for_user
 from units.timeline import unit_timeline
 
 UNITS_PER_PAGE = 25
-
-
-def _apply_service_errors(form: Form, error: ValidationError) -> None:
-    """Puts a service's ValidationError on the form: per field where the form has the field, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class UnitListView(PermissionRequiredMixin, FilterView):
@@ -88,7 +79,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
                 basis=data["basis"],
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("%(name)s has been added to the list.") % {"name": unit.name})
             return redirect("units:detail", uid=unit.uid)
@@ -102,7 +93,7 @@ def unit_edit(request: HttpRequest, uid) -> HttpResponse:
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The unit's details have been saved."))
             return redirect("units:detail", uid=unit.uid)
@@ -116,7 +107,7 @@ def _listing_action(request: HttpRequest, uid, *, form_class, service, template:
         try:
             service(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, success % {"name": unit.name})
             return redirect("units:detail", uid=unit.uid)
@@ -153,7 +144,7 @@ def contact_edit(request: HttpRequest, uid, contact_id: int | None = None) -> Ht
         try:
             services.contact_save(unit=unit, contact=contact, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The contact has been saved."))
             return redirect(reverse("units:detail", kwargs={"uid": unit.uid}) + "#contacts")
@@ -176,7 +167,7 @@ def ip_profile_record(request: HttpRequest, uid) -> HttpResponse:
         try:
             services.ip_profile_record(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The IP profile has been recorded."))
             return redirect(reverse("units:detail", kwargs={"uid": unit.uid}) + "#ip-profile")

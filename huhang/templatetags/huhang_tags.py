@@ -3,7 +3,6 @@
 from django import template
 from django.core.paginator import Paginator
 from django.forms import BoundField
-from django.utils.html import format_html
 
 register = template.Library()
 
@@ -33,24 +32,3 @@ def bootstrap(field: BoundField) -> str:
     if field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_helptext"
     return field.as_widget(attrs=attrs)
-
-
-@register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label: str, param: str = "sort") -> str:
-    """A column header that sorts the list by `key`, ascending first, and shows the current direction."""
-    request = context["request"]
-    current = request.GET.get(param, "")
-    descending = current == f"-{key}"
-    ascending = current == key
-    query = request.GET.copy()
-    query[param] = f"-{key}" if ascending else key
-    query.pop("page", None)
-    arrow = " ▲" if ascending else " ▼" if descending else ""
-    sort_state = "ascending" if ascending else "descending" if descending else "none"
-    return format_html(
-        '<th scope="col" aria-sort="{}"><a class="link-dark link-underline-opacity-0" href="?{}">{}{}</a></th>',
-        sort_state,
-        query.urlencode(),
-        label,
-        arrow,
-    )

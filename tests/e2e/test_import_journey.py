@@ -45,7 +45,7 @@ def test_bureau_fixes_a_refused_list_then_imports_it(users, login, live_server, 
 
     team = TeamFactory(name="护航服务测试团队")
     page.get_by_role("searchbox").fill("导入测试单位002")
-    page.get_by_test_id("unit-filters").get_by_role("button").first.click()
+    page.get_by_test_id("filter-submit").click()
     expect(page.get_by_test_id("unit-total")).to_contain_text("1")
     table.get_by_role("link", name="导入测试单位002").click()
     expect(page.get_by_test_id("unit-team")).to_contain_text("尚未")

@@ -105,8 +105,8 @@ def test_removed_units_leave_the_default_list_but_stay_findable(client, users, p
 
 def test_sorting_by_team_both_ways(client, users, programme):
     client.force_login(users[Role.BUREAU])
-    ascending = [u.team_name for u in client.get(LIST, {"sort": "team"}).context["object_list"]]
-    descending = [u.team_name for u in client.get(LIST, {"sort": "-team"}).context["object_list"]]
+    ascending = [u.team_name for u in client.get(LIST, {"o": "team"}).context["object_list"]]
+    descending = [u.team_name for u in client.get(LIST, {"o": "-team"}).context["object_list"]]
     assert sorted(ascending) == ["甬江团队", "西湖团队"] or len(ascending) == 2
     assert descending == ascending[::-1]
 
@@ -118,7 +118,7 @@ def test_the_list_runs_a_constant_number_of_queries(client, users, django_assert
         assign(unit, team)
     client.force_login(users[Role.BUREAU])
     with django_assert_max_num_queries(12):
-        response = client.get(LIST, {"sort": "team"})
+        response = client.get(LIST, {"o": "team"})
     assert response.context["paginator"].count == count + 1  # + the `unit` fixture
 
 
