@@ -67,6 +67,9 @@ class UnitFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("status", self.LISTED)
         super().__init__(data, *args, **kwargs)
+        request = kwargs.get("request")
+        if request is None or not request.user.has_perm("teams.browse_teams"):
+            del self.filters["team"]  # officers see units, not the bureau's teams
 
     def search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         """By name, by credit code, or by the name's pinyin initials (qtsys finds 钱塘实验室)."""

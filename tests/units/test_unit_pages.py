@@ -315,3 +315,10 @@ def test_county_officer_sees_only_the_county(client, db, programme, unit):
     officer = UserFactory(officer=True, division=division("330110"))
     client.force_login(officer)
     assert client.get(reverse("units:detail", kwargs={"uid": unit.uid})).status_code == 404
+
+
+def test_officers_get_no_team_filter(client, users, programme):
+    client.force_login(users[Role.OFFICER])
+    assert "team" not in client.get(LIST).context["filter"].form.fields
+    client.force_login(users[Role.BUREAU])
+    assert "team" in client.get(LIST).context["filter"].form.fields
