@@ -89,3 +89,14 @@ def _teams_of(user: User):
     from teams.models import Membership
 
     return Membership.objects.filter(person__user=user).values("team_id")
+
+
+def visible_plan_versions(user: User):
+    """Plan versions a user may read. The unit's contact and the city officer read only the version in force;
+    the bureau and the serving team read every version, drafts included."""
+    from plans.models import PlanVersion
+
+    versions = PlanVersion.objects.filter(plan__unit__in=visible_units(user))
+    if user.is_authenticated and user.role in (Role.OFFICER, Role.UNIT_CONTACT):
+        versions = versions.filter(status=PlanVersion.Status.APPROVED)
+    return versions

@@ -17,3 +17,8 @@ rules.add_perm("units.export_units", is_bureau | is_officer)
 rules.add_perm("teams.manage_teams", is_bureau)  # personnel, teams, assignments
 rules.add_perm("teams.browse_teams", is_bureau | is_team_member)
 rules.add_perm("teams.view_workload", is_bureau)
+
+# Service plans: the serving team writes (its units are the team member's scope), the bureau reviews.
+rules.add_perm("plans.write_plans", is_team_member)
+rules.add_perm("plans.review_plans", is_bureau)
+rules.add_perm("plans.view_plans_overview", is_bureau)

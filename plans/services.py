@@ -1,0 +1,248 @@
+"""Every write to plans: the workflow draft → submitted → approved / returned, revisions, measures, progress.
+
+Who may call what is checked by the views through accounts/rules.py; these functions check the plan's state.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huhang.models import ProgrammeSettings
+from plans.models import SECTIONS, Measure, Plan, PlanEvent, PlanVersion, ProgressNote
+from plans.sanitising import sanitise
+from units.text import normalise_text
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from teams.models import Person
+    from units.models import Unit
+
+Status = PlanVersion.Status
+
+
+class PlanConflict(Exception):
+    """Someone saved the version since this editor loaded it. Carries what is stored now, so nothing is lost."""
+
+    def __init__(self, current: PlanVersion):
+        super().__init__("the plan version was changed by someone else")
+        self.current = current
+
+
+def plan_due_on(*, unit: Unit) -> datetime.date:
+    """First plans are due by the programme's date; a unit selected later gets N days from its selection."""
+    settings = ProgrammeSettings.current()
+    first_selection = (
+        unit.listing_events.filter(kind="selected").order_by("date").values_list("date", flat=True).first()
+    )
+    selected_on = first_selection or timezone.localdate()
+    return max(settings.first_plans_due, selected_on + datetime.timedelta(days=settings.plan_due_days))
+
+
+def _locked(version: PlanVersion) -> PlanVersion:
+    return PlanVersion.objects.select_for_update().select_related("plan").get(pk=version.pk)
+
+
+def _require(version: PlanVersion, *statuses: str) -> None:
+    if version.status not in statuses:
+        raise ValidationError(
+            _("This action is not possible while the plan is %(status)s."),
+            code="state",
+            params={"status": version.get_status_display()},
+        )
+
+
+def _event(version: PlanVersion, action: str, actor: User | None, comment: str = "") -> None:
+    PlanEvent.objects.create(plan=version.plan, version=version, action=action, actor=actor, comment=comment)
+
+
+@transaction.atomic
+def plan_start(*, actor: User | None, unit: Unit) -> Plan:
+    """Opens the unit's plan with a first draft, written against the unit's latest IP profile."""
+    if Plan.objects.filter(unit=unit).exists():
+        raise ValidationError(_("This unit already has a plan."), code="exists")
+    plan = Plan.objects.create(unit=unit, due_on=plan_due_on(unit=unit))
+    version = PlanVersion.objects.create(plan=plan, number=1, ip_profile=unit.ip_profiles.order_by("-as_of").first())
+    plan.working = version
+    plan.save(update_fields=["working", "updated_at"])
+    _event(version, PlanEvent.Action.STARTED, actor)
+    return plan
+
+
+@transaction.atomic
+def plan_sections_save(*, actor: User | None, version: PlanVersion, revision: int, **sections: str) -> PlanVersion:
+    """Saves the assessment sections if nobody else saved since `revision`; otherwise raises PlanConflict."""
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise TypeError(f"unknown sections {sorted(unknown)}")
+    version = _locked(version)
+    _require(version, Status.DRAFT, Status.RETURNED)
+    if version.revision != revision:
+        raise PlanConflict(version)
+    for name, text in sections.items():
+        setattr(version, name, sanitise(text))
+    version.revision = F("revision") + 1
+    version.save(update_fields=[*sections, "revision", "updated_at"])
+    version.refresh_from_db()
+    return version
+
+
+@transaction.atomic
+def plan_submit(*, actor: User | None, version: PlanVersion) -> PlanVersion:
+    version = _locked(version)
+    _require(version, Status.DRAFT, Status.RETURNED)
+    if not version.measures.exists():
+        raise ValidationError(_("Add at least one measure before submitting the plan."), code="no_measures")
+    missing = [PlanVersion._meta.get_field(name).verbose_name for name in SECTIONS if not getattr(version, name)]
+    if missing:
+        raise ValidationError(
+            _("Fill in every section before submitting: %(sections)s is empty."),
+            code="empty_sections",
+            params={"sections": "、".join(str(name) for name in missing)},
+        )
+    version.status = Status.SUBMITTED
+    version.save(update_fields=["status", "updated_at"])
+    _event(version, PlanEvent.Action.SUBMITTED, actor)
+    return version
+
+
+@transaction.atomic
+def plan_return(*, actor: User | None, version: PlanVersion, comment: str) -> PlanVersion:
+    version = _locked(version)
+    _require(version, Status.SUBMITTED)
+    comment = normalise_text(comment) if "\n" not in comment else comment.strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what the team should change.")})
+    version.status = Status.RETURNED
+    version.save(update_fields=["status", "updated_at"])
+    _event(version, PlanEvent.Action.RETURNED, actor, comment)
+    return version
+
+
+@transaction.atomic
+def plan_approve(*, actor: User | None, version: PlanVersion, comment: str = "") -> PlanVersion:
+    """Puts the version in force; the version it replaces is kept as superseded."""
+    version = _locked(version)
+    _require(version, Status.SUBMITTED)
+    plan = Plan.objects.select_for_update().get(pk=version.plan_id)
+    if plan.in_force_id:
+        PlanVersion.objects.filter(pk=plan.in_force_id).update(status=Status.SUPERSEDED, updated_at=timezone.now())
+    version.status = Status.APPROVED
+    version.save(update_fields=["status", "updated_at"])
+    plan.in_force, plan.working = version, None
+    plan.save(update_fields=["in_force", "working", "updated_at"])
+    _event(version, PlanEvent.Action.APPROVED, actor, comment.strip())
+    return version
+
+
+@transaction.atomic
+def plan_revise(*, actor: User | None, plan: Plan) -> PlanVersion:
+    """Starts a new draft from the version in force; the approved one stays in force until the new one is."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.working_id:
+        raise ValidationError(_("A new version of this plan is already being written."), code="open")
+    if not plan.in_force_id:
+        raise ValidationError(_("Only an approved plan can be revised."), code="not_approved")
+    source = plan.in_force
+    draft = PlanVersion.objects.create(
+        plan=plan,
+        number=source.number + 1,
+        ip_profile=plan.unit.ip_profiles.order_by("-as_of").first() or source.ip_profile,
+        **{name: getattr(source, name) for name in SECTIONS},
+    )
+    Measure.objects.bulk_create(
+        Measure(
+            version=draft,
+            position=m.position,
+            area=m.area,
+            content=m.content,
+            owner_id=m.owner_id,
+            due_on=m.due_on,
+            status=m.status,
+            carried_from=m,
+        )
+        for m in source.measures.all()
+    )
+    plan.working = draft
+    plan.save(update_fields=["working", "updated_at"])
+    _event(draft, PlanEvent.Action.REVISED, actor)
+    return draft
+
+
+def _editable(version: PlanVersion) -> PlanVersion:
+    version = _locked(version)
+    _require(version, Status.DRAFT, Status.RETURNED)
+    return version
+
+
+@transaction.atomic
+def measure_save(*, actor: User | None, version: PlanVersion, measure: Measure | None = None, **values: Any) -> Measure:
+    """Adds a measure at the end of the list, or changes one, in a version still being written."""
+    version = _editable(version)
+    if measure is None:
+        last = version.measures.order_by("-position").values_list("position", flat=True).first()
+        measure = Measure(version=version, position=(last or 0) + 1)
+    elif measure.version_id != version.pk:
+        raise ValidationError(_("This measure belongs to another version."), code="version")
+    for field in ("area", "owner", "due_on", "status"):
+        if field in values:
+            setattr(measure, field, values[field])
+    if "content" in values:
+        measure.content = values["content"].strip()
+    measure.full_clean()
+    measure.save()
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, actor: User | None, measure: Measure) -> None:
+    _editable(measure.version)
+    measure.delete()
+
+
+@transaction.atomic
+def measures_reorder(*, actor: User | None, version: PlanVersion, order: Sequence[int]) -> None:
+    """Puts the version's measures in the given order of ids (all of them, each once)."""
+    version = _editable(version)
+    measures = {m.pk: m for m in version.measures.all()}
+    if sorted(order) != sorted(measures):
+        raise ValidationError(_("The list of measures has changed; reload the page."), code="stale")
+    for position, pk in enumerate(order, start=1):
+        measures[pk].position = position
+    Measure.objects.bulk_update(measures.values(), ["position"])
+
+
+@transaction.atomic
+def measure_progress(
+    *, actor: User, measure: Measure, date: datetime.date, text: str, status: str | None = None
+) -> ProgressNote:
+    """Records progress on a measure of the plan in force (also called by the archive when a visit advances it)."""
+    measure = Measure.objects.select_for_update().select_related("version").get(pk=measure.pk)
+    if measure.version.status != Status.APPROVED:
+        raise ValidationError(_("Progress is recorded on the plan in force."), code="not_in_force")
+    note = ProgressNote(measure=measure, date=date, text=text.strip(), author=actor)
+    note.full_clean()
+    note.save()
+    if status and status != measure.status:
+        measure.status = status
+        measure.full_clean()
+        measure.save(update_fields=["status", "updated_at"])
+    return note
+
+
+def measure_owner_candidates(*, version: PlanVersion) -> list[Person]:
+    """People who may own a measure: the serving team's leader and core members (experts come with issue 5)."""
+    from teams.models import Person
+
+    return list(
+        Person.objects.filter(
+            memberships__team__assignments__unit=version.plan.unit, memberships__team__assignments__end__isnull=True
+        ).distinct()
+    )
