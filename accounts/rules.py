@@ -7,6 +7,9 @@ import rules
 
 from accounts.access import is_bureau, is_officer, is_team_member, is_unit_contact
 
+# The programme's own settings (deadlines, limits)
+rules.add_perm("huhang.manage_programme", is_bureau)
+
 # The key-unit list
 rules.add_perm("units.browse_units", is_bureau | is_officer | is_team_member)
 rules.add_perm("units.view_own_unit", is_unit_contact)

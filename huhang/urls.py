@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("programme/settings/", views.programme_settings, name="programme_settings"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,10 @@
+from django import forms
+
+from huhang.models import ProgrammeSettings
+
+
+class ProgrammeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeSettings
+        fields = ["first_plans_due", "plan_due_days"]
+        widgets = {"first_plans_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -1,0 +1,54 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from huhang.models import ProgrammeSettings
+
+URL = reverse("programme_settings")
+
+
+def test_defaults_come_from_the_action_plan(db):
+    settings = ProgrammeSettings.current()
+    assert settings.first_plans_due == datetime.date(2025, 4, 30)
+    assert settings.plan_due_days == 30
+    assert ProgrammeSettings.current().pk == settings.pk
+
+
+def test_bureau_changes_the_deadlines(client, users):
+    client.force_login(users[Role.BUREAU])
+    assert client.get(URL).status_code == 200
+    response = client.post(URL, {"first_plans_due": "2025-05-15", "plan_due_days": "45"})
+    assert response.url == URL
+    settings = ProgrammeSettings.current()
+    assert (settings.first_plans_due, settings.plan_due_days) == (datetime.date(2025, 5, 15), 45)
+
+
+def test_bad_input_is_refused(client, users):
+    client.force_login(users[Role.BUREAU])
+    response = client.post(URL, {"first_plans_due": "not a date", "plan_due_days": "-3"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"first_plans_due", "plan_due_days"}
+    assert ProgrammeSettings.current().plan_due_days == 30
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.TEAM_MEMBER, Role.EXPERT, Role.UNIT_CONTACT])
+def test_only_the_bureau_may_change_them(client, users, role):
+    client.force_login(users[role])
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"first_plans_due": "2030-01-01", "plan_due_days": "1"}).status_code == 403
+    assert ProgrammeSettings.current().plan_due_days == 30
+
+
+def test_changing_the_deadlines_recomputes_open_plans_only(users, unit):
+    from huhang.services import programme_settings_update
+    from plans.services import plan_start
+    from units.models import ListingEvent
+
+    ListingEvent.objects.create(unit=unit, kind="selected", date=datetime.date(2025, 6, 1))
+    plan = plan_start(actor=None, unit=unit)
+    assert plan.due_on == datetime.date(2025, 7, 1)  # selected after the first plans: 30 days
+    programme_settings_update(actor=users[Role.BUREAU], first_plans_due=datetime.date(2025, 4, 30), plan_due_days=10)
+    plan.refresh_from_db()
+    assert plan.due_on == datetime.date(2025, 6, 11)
