@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import Role, User
+from plans import demo as plans_demo
 from teams import demo as teams_demo
 from units import demo as units_demo
 from units.credit_code import check_character
@@ -73,6 +74,7 @@ def build_demo(*, password: str) -> list[DemoLogin]:
         if person.user_id is None:
             person.user = User.objects.get(full_name=person.name, username__in=["leader", "member", "expert"])
             person.save(update_fields=["user", "updated_at"])
+    plans_demo.build_plans(rng=random.Random("plans-2026"), units=units, actor=bureau_user)
     return logins
 
 

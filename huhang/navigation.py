@@ -30,6 +30,13 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", "house", lambda user: True),
     NavItem(_("Key units"), "units:list", "buildings", lambda user: user.has_perm("units.browse_units")),
     NavItem(_("My teams"), "teams:mine", "people", lambda user: user.role == Role.TEAM_MEMBER),
+    # The bureau's overview leads to the approval queue; a team member's shows only their teams' units.
+    NavItem(
+        _("Service plans"),
+        "plans:overview",
+        "journal-text",
+        lambda user: user.has_perm("plans.view_plans_overview") or user.has_perm("plans.write_plans"),
+    ),
     NavItem(_("Service teams"), "teams:list", "people", lambda user: user.has_perm("teams.manage_teams")),
     NavItem(_("Personnel pool"), "teams:person_list", "person-vcard", lambda user: user.has_perm("teams.manage_teams")),
     NavItem(_("Workload"), "teams:workload", "bar-chart", lambda user: user.has_perm("teams.view_workload")),

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,9 +87,10 @@ def plan_sections_save(*, actor: User | None, version: PlanVersion, revision: in
         raise PlanConflict(version)
     for name, text in sections.items():
         setattr(version, name, sanitise(text))
-    version.revision = F("revision") + 1
+    # The row is locked (select_for_update), so a plain increment is safe; an F() expression would also break the
+    # historical record simple_history writes on save.
+    version.revision += 1
     version.save(update_fields=[*sections, "revision", "updated_at"])
-    version.refresh_from_db()
     return version
 
 

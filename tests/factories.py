@@ -110,3 +110,36 @@ class TeamFactory(DjangoModelFactory):
 
 def assign(unit: Unit, team: Team, start: datetime.date = datetime.date(2025, 3, 15)) -> Assignment:
     return unit_assign_team(actor=None, unit=unit, team=team, start=start)
+
+
+class PlanFactory(DjangoModelFactory):
+    """A unit's plan opened through plans.services.plan_start (version 1, a draft); `sections=True` fills them."""
+
+    class Meta:
+        model = "plans.Plan"
+
+    unit = factory.SubFactory(UnitFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, unit, sections: bool = False, **kwargs):
+        from plans.models import SECTIONS
+        from plans.services import plan_sections_save, plan_start
+
+        plan = plan_start(actor=None, unit=unit)
+        if sections:
+            plan_sections_save(
+                actor=None, version=plan.working, revision=0, **{name: f"{name}：测试内容。" for name in SECTIONS}
+            )
+            plan.refresh_from_db()
+        return plan
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.Measure"
+
+    version = factory.LazyAttribute(lambda measure: PlanFactory().working)
+    position = factory.Sequence(lambda n: n + 1)
+    area = "policy_law"
+    content = factory.Sequence(lambda n: f"服务举措{n}")
+    due_on = datetime.date(2026, 12, 31)

@@ -45,13 +45,20 @@ def unit_get_for_user(*, user: User, uid: uuid.UUID | str, for_write: bool = Fal
 
 def unit_detail(*, unit: Unit) -> Unit:
     """The unit page's related rows, fetched once each."""
+    from plans.models import Measure, PlanEvent
     from teams.models import Assignment
 
     return (
         Unit.objects.filter(pk=unit.pk)
-        .select_related("division__city")
+        .select_related("division__city", "plan__in_force", "plan__working")
         .prefetch_related(
             "contacts",
+            # Only approvals reach the timeline: every role that sees the unit may know its plan in force.
+            Prefetch(
+                "plan__events",
+                queryset=PlanEvent.objects.filter(action=PlanEvent.Action.APPROVED).select_related("version"),
+            ),
+            Prefetch("plan__in_force__measures", queryset=Measure.objects.exclude(due_on=None)),
             Prefetch("ip_profiles", queryset=IPProfile.objects.order_by("-as_of")),
             Prefetch("listing_events", queryset=ListingEvent.objects.select_related("recorded_by")),
             Prefetch("assignments", queryset=Assignment.objects.select_related("team").order_by("-start", "-pk")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import ListingEvent, Unit
@@ -65,4 +66,44 @@ def unit_timeline(*, unit: Unit, include_listing: bool = True) -> list[TimelineE
                 title=_("IP profile recorded: %(patents)d invention patents") % {"patents": profile.invention_patents},
             )
         )
+    events.extend(_plan_events(unit))
     return sorted(events, key=lambda e: e.date, reverse=True)
+
+
+def _plan_events(unit: Unit) -> list[TimelineEvent]:
+    """The plan's approvals and the due dates of the measures in force (prefetched by unit_detail)."""
+    plan = unit.plan if _has_plan(unit) else None
+    if plan is None:
+        return []
+    events = [
+        TimelineEvent(
+            date=timezone.localtime(event.created_at).date(),
+            kind="plan",
+            icon="journal-check",
+            title=_("Service plan version %(number)d approved") % {"number": event.version.number},
+        )
+        for event in plan.events.all()
+    ]
+    if plan.in_force is not None:
+        events.extend(
+            TimelineEvent(
+                date=measure.due_on,
+                kind="measure",
+                icon="check2-square",
+                title=_("Measure due: %(measure)s") % {"measure": measure.content[:60]},
+                detail=measure.get_status_display(),
+            )
+            for measure in plan.in_force.measures.all()
+            if measure.due_on
+        )
+    return events
+
+
+def _has_plan(unit: Unit) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        unit.plan  # noqa: B018 — the reverse one-to-one raises when the unit has no plan
+    except ObjectDoesNotExist:
+        return False
+    return True

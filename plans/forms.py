@@ -1,0 +1,115 @@
+"""Forms of the plan pages. They check input only; the workflow's rules live in plans/services.py."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from huhang.vocabulary import TaskArea
+from plans.models import SECTIONS, Measure, PlanVersion
+
+if TYPE_CHECKING:
+    from teams.models import Person
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; ISO dates both ways."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+_PARAGRAPHS_ONLY = re.compile(r"^(?:<p>(?:[^<]|<br>)*</p>)+$")
+
+
+def editable_text(stored: str) -> str:
+    """The text a team edits. What the sanitiser made of plain text (paragraphs and line breaks only) goes back to
+    plain text, so that saving it again gives the same HTML; any richer HTML is edited as HTML."""
+    if not stored or not _PARAGRAPHS_ONLY.match(stored):
+        return stored or ""
+    paragraphs = re.findall(r"<p>(.*?)</p>", stored, flags=re.DOTALL)
+    return "\n\n".join(html.unescape(p.replace("<br>", "\n")) for p in paragraphs)
+
+
+def section_label(name: str) -> str:
+    return PlanVersion._meta.get_field(name).verbose_name
+
+
+class SectionsForm(forms.Form):
+    """The five assessment sections, and the revision the editor started from (optimistic locking)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, version: PlanVersion | None = None, **kwargs: Any) -> None:
+        if version is not None and "initial" not in kwargs:
+            kwargs["initial"] = {"revision": version.revision} | {
+                name: editable_text(getattr(version, name)) for name in SECTIONS
+            }
+        super().__init__(*args, **kwargs)
+        for name in SECTIONS:
+            self.fields[name] = forms.CharField(
+                label=section_label(name),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5, "data-testid": f"section-{name}"}),
+                help_text=_("Blank lines separate paragraphs; start a line with “- ” for a list item."),
+            )
+        self.order_fields([*SECTIONS, "revision"])
+
+    def sections(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in SECTIONS}
+
+
+class MeasureForm(forms.Form):
+    area = forms.ChoiceField(label=_("Task area"), choices=TaskArea.choices)
+    content = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices, initial=Measure.Status.NOT_STARTED)
+
+    def __init__(
+        self, *args: Any, candidates: list[Person], measure: Measure | None = None, prefix: str | None = None, **kw: Any
+    ) -> None:
+        if measure is not None and "initial" not in kw:
+            kw["initial"] = {
+                "area": measure.area,
+                "content": measure.content,
+                "owner": measure.owner_id,
+                "due_on": measure.due_on,
+                "status": measure.status,
+            }
+        super().__init__(*args, prefix=prefix, **kw)
+        people = {person.pk: person for person in candidates}
+        if measure is not None and measure.owner_id and measure.owner_id not in people:
+            people[measure.owner_id] = measure.owner  # an owner who has since left the team stays selectable
+        self._people = people
+        self.fields["owner"].choices = [("", _("No owner")), *((pk, p.name) for pk, p in people.items())]
+
+    def clean_owner(self) -> Person | None:
+        pk = self.cleaned_data["owner"]
+        return self._people.get(pk) if pk is not None else None
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What the team should change"),
+        widget=forms.Textarea(attrs={"rows": 4, "data-testid": "return-comment"}),
+    )
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProgressForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(
+        label=_("New status (optional)"), required=False, choices=[("", _("Unchanged")), *Measure.Status.choices]
+    )

@@ -1,0 +1,285 @@
+"""Every read of service plans; each query starts from the user's scope (accounts/access.py).
+
+`visible_plan_versions` decides who reads which version: the bureau and the serving team every version, the unit's
+contact and the city officer only the version in force. A plan nobody may read is absent: 404, as if missing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import visible_plan_versions
+from huhang.models import ProgrammeSettings
+from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
+from units.models import ListingEvent
+from units.selectors import unit_list_for_user
+
+if TYPE_CHECKING:
+    import uuid
+
+    from accounts.models import User
+    from units.models import Unit
+
+Status = PlanVersion.Status
+
+# The overview's plan state of a unit: the working version's status, "approved" when only the version in force is
+# open, "not started" when the unit has no plan.
+NOT_STARTED = "not_started"
+STATES = [
+    (NOT_STARTED, _("Not started")),
+    (Status.DRAFT.value, _("Draft")),
+    (Status.SUBMITTED.value, _("Submitted")),
+    (Status.RETURNED.value, _("Returned")),
+    (Status.APPROVED.value, _("Approved")),
+]
+
+
+def may_view_overview(user: User) -> bool:
+    return user.has_perm("plans.view_plans_overview") or user.has_perm("plans.write_plans")
+
+
+def plans_for_user(*, user: User) -> QuerySet[Plan]:
+    """The plans of which the user may read at least one version."""
+    return Plan.objects.filter(Exists(visible_plan_versions(user).filter(plan=OuterRef("pk"))))
+
+
+def plan_get_for_user(*, user: User, uid: uuid.UUID | str, for_write: bool = False, for_review: bool = False) -> Plan:
+    """One plan: 404 when missing or out of scope; 403 to write (the serving team) or review (the bureau) without
+    the right. The version in force and the working version come with it."""
+    try:
+        plan = plans_for_user(user=user).select_related("unit__division__city", "in_force", "working").get(uid=uid)
+    except (Plan.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+    if for_write and not user.has_perm("plans.write_plans"):
+        raise PermissionDenied
+    if for_review and not user.has_perm("plans.review_plans"):
+        raise PermissionDenied
+    return plan
+
+
+def may_read_all_versions(user: User) -> bool:
+    """The bureau and the serving team read drafts, old versions and the event log; the others the plan in force."""
+    return user.has_perm("plans.review_plans") or user.has_perm("plans.write_plans")
+
+
+def plan_is_past_due(plan: Plan, *, today: datetime.date | None = None) -> bool:
+    return plan.in_force_id is None and (today or timezone.localdate()) > plan.due_on
+
+
+def _measures() -> Prefetch:
+    notes = ProgressNote.objects.select_related("author")
+    return Prefetch(
+        "measures",
+        queryset=Measure.objects.select_related("owner").prefetch_related(Prefetch("progress_notes", notes)),
+    )
+
+
+def version_with_measures(version: PlanVersion | None) -> PlanVersion | None:
+    """A version with its measures, their owners and progress notes, one query each."""
+    if version is None:
+        return None
+    return PlanVersion.objects.select_related("plan", "ip_profile").prefetch_related(_measures()).get(pk=version.pk)
+
+
+def measure_get(*, version: PlanVersion | None, pk: int) -> Measure:
+    """A measure of the given version (the working one for the editor, the one in force for progress), or 404."""
+    if version is None:
+        raise Http404
+    try:
+        return version.measures.select_related("owner").get(pk=pk)
+    except Measure.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def measure_order(*, version: PlanVersion) -> list[int]:
+    return list(version.measures.order_by("position", "pk").values_list("pk", flat=True))
+
+
+def plan_versions(*, plan: Plan) -> list[PlanVersion]:
+    return list(plan.versions.order_by("-number"))
+
+
+def plan_events(*, plan: Plan) -> list[PlanEvent]:
+    return list(plan.events.select_related("actor", "version"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The approval queue
+
+
+def approval_queue_for_user(*, user: User) -> QuerySet[PlanVersion]:
+    """Submitted versions, oldest submission first, each with its unit and city."""
+    if not user.has_perm("plans.review_plans"):
+        raise PermissionDenied
+    submitted = PlanEvent.objects.filter(version=OuterRef("pk"), action=PlanEvent.Action.SUBMITTED).order_by(
+        "-created_at"
+    )
+    return (
+        visible_plan_versions(user)
+        .filter(status=Status.SUBMITTED)
+        .select_related("plan__unit__division__city", "plan__in_force")
+        .annotate(submitted_at=Subquery(submitted.values("created_at")[:1]))
+        .order_by("submitted_at", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The overview: every unit in scope with its plan's state (LEFT JOIN), and the counts
+
+
+def _expected_due_on() -> Coalesce:
+    """A plan's due date, or for a unit without a plan the date plans.services.plan_due_on would give it."""
+    settings = ProgrammeSettings.current()
+    delta = datetime.timedelta(days=settings.plan_due_days)
+    first_selection = (
+        ListingEvent.objects.filter(unit=OuterRef("pk"), kind=ListingEvent.Kind.SELECTED)
+        .order_by("date")
+        .values("date")[:1]
+    )
+    from_selection = Cast(Subquery(first_selection, output_field=DateField()) + Value(delta), DateField())
+    fallback = Value(timezone.localdate() + delta, output_field=DateField())
+    return Coalesce(
+        F("plan__due_on"),
+        Greatest(Value(settings.first_plans_due, output_field=DateField()), Coalesce(from_selection, fallback)),
+        output_field=DateField(),
+    )
+
+
+def plan_overview_for_user(*, user: User) -> QuerySet[Unit]:
+    """Units on the list (and any unit that has a plan) with their plan's state, versions and due date."""
+    if not may_view_overview(user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    return (
+        unit_list_for_user(user=user)
+        .filter(Q(is_listed=True) | Q(plan__isnull=False))
+        .annotate(
+            plan_uid=F("plan__uid"),
+            plan_state=Case(
+                When(plan__isnull=True, then=Value(NOT_STARTED)),
+                When(plan__working__isnull=True, then=Value(Status.APPROVED.value)),
+                default=F("plan__working__status"),
+                output_field=CharField(),
+            ),
+            working_number=F("plan__working__number"),
+            in_force_number=F("plan__in_force__number"),
+            plan_due_on=_expected_due_on(),
+        )
+        .annotate(
+            past_due=Case(
+                When(Q(plan__in_force__isnull=True, plan_due_on__lt=today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("plan_due_on", "name")
+    )
+
+
+@dataclass(frozen=True)
+class CityCount:
+    city: str
+    total: int
+    not_started: int
+    in_work: int
+    approved: int
+    past_due: int
+
+
+def plan_counts(*, units: QuerySet[Unit]) -> dict:
+    """The overview's figures by state and by city: two GROUP BY queries, whatever the number of units."""
+    labels = dict(STATES)
+    by_state = {row["plan_state"]: row["n"] for row in units.order_by().values("plan_state").annotate(n=Count("pk"))}
+    states = [{"key": key, "label": labels[key], "count": by_state.get(key, 0)} for key, _label in STATES]
+    by_city = [
+        CityCount(
+            city=row["division__city__name"] or "—",
+            total=row["total"],
+            not_started=row["not_started"],
+            in_work=row["total"] - row["not_started"] - row["approved"],  # started, never approved yet
+            approved=row["approved"],
+            past_due=row["past"],
+        )
+        for row in units.order_by()
+        .values("division__city__code", "division__city__name")
+        .annotate(
+            total=Count("pk"),
+            not_started=Count("pk", filter=Q(plan__isnull=True)),
+            approved=Count("pk", filter=Q(plan__in_force__isnull=False)),
+            past=Count("pk", filter=Q(past_due=True)),
+        )
+        .order_by("division__city__code")
+    ]
+    return {"states": states, "cities": by_city, "total": sum(s["count"] for s in states)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The review: the submitted version against the one before it
+
+
+@dataclass
+class Baseline:
+    """What a submitted version is compared with: the version in force, or this version as it was returned."""
+
+    kind: str  # "in_force" or "returned"
+    label: str
+    sections: object  # anything with the section attributes
+    measures: list
+
+
+def _returned_snapshot(version: PlanVersion, returned_at: datetime.datetime) -> Baseline:
+    from teams.models import Person
+
+    sections = version.history.as_of(returned_at)
+    measures = sorted(
+        Measure.history.as_of(returned_at).filter(version_id=version.pk), key=lambda m: (m.position, m.pk)
+    )
+    owners = Person.objects.in_bulk({m.owner_id for m in measures if m.owner_id})
+    for measure in measures:
+        # Historical instances load their owner lazily, one query each; give them the batch instead.
+        measure._state.fields_cache["owner"] = owners.get(measure.owner_id)
+    label = _("v%(number)s as returned on %(date)s") % {
+        "number": version.number,
+        "date": timezone.localtime(returned_at).date().isoformat(),
+    }
+    return Baseline("returned", label, sections, measures)
+
+
+def review_baselines(*, plan: Plan, version: PlanVersion) -> dict[str, Baseline]:
+    """The baselines a reviewer may compare `version` with, the most telling first: the state in which the bureau
+    last returned it (so the reviewer sees what the team changed), then the version in force."""
+    baselines: dict[str, Baseline] = {}
+    returned = (
+        version.events.filter(action=PlanEvent.Action.RETURNED).order_by("-created_at").values("created_at").first()
+    )
+    if returned:
+        baselines["returned"] = _returned_snapshot(version, returned["created_at"])
+    if plan.in_force_id and plan.in_force_id != version.pk:
+        in_force = version_with_measures(plan.in_force)
+        label = _("v%(number)s in force") % {"number": in_force.number}
+        baselines["in_force"] = Baseline("in_force", label, in_force, list(in_force.measures.all()))
+    return baselines

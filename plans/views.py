@@ -1,0 +1,443 @@
+"""The plan pages: the plan, its editor and measures, the workflow's actions, the approval queue and the overview.
+
+Thin: reads come from plans/selectors.py (scoped: 404 out of scope, 403 in scope without the right), writes go through
+plans/services.py, whose ValidationErrors come back as form errors or messages, never as a 500.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from huhang.forms import add_service_error
+from plans import selectors, services
+from plans.diff import measures_diff, section_diffs
+from plans.filters import ApprovalQueueFilter, PlanOverviewFilter
+from plans.forms import ApproveForm, MeasureForm, ProgressForm, ReturnForm, SectionsForm, section_label
+from plans.models import SECTIONS, Plan, PlanVersion
+from plans.sanitising import sanitise
+from units.selectors import unit_get_for_user
+
+if TYPE_CHECKING:
+    import uuid
+
+    from django.http import HttpRequest, HttpResponse
+
+PAGE_SIZE = 20
+Status = PlanVersion.Status
+
+
+def _page(request: HttpRequest, queryset, *, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _error_message(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _sections(version: PlanVersion | None) -> list[dict[str, str]]:
+    if version is None:
+        return []
+    return [{"name": name, "label": section_label(name), "html": getattr(version, name)} for name in SECTIONS]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The plan
+
+
+def plan_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, uid=uid)
+    full = selectors.may_read_all_versions(request.user)
+    in_force = selectors.version_with_measures(plan.in_force)
+    context: dict[str, Any] = {
+        "plan": plan,
+        "unit": plan.unit,
+        "full": full,
+        "in_force": in_force,
+        "in_force_sections": _sections(in_force),
+        "past_due": selectors.plan_is_past_due(plan),
+        "can_write": request.user.has_perm("plans.write_plans"),
+        "can_review": request.user.has_perm("plans.review_plans"),
+    }
+    if full:
+        working = selectors.version_with_measures(plan.working)
+        context |= {
+            "working": working,
+            "working_sections": _sections(working),
+            "versions": selectors.plan_versions(plan=plan),
+            "events": selectors.plan_events(plan=plan),
+        }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@require_POST
+def plan_start(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    unit = unit_get_for_user(user=request.user, uid=uid)
+    if not request.user.has_perm("plans.write_plans"):
+        raise PermissionDenied
+    try:
+        plan = services.plan_start(actor=request.user, unit=unit)
+    except ValidationError as error:
+        _error_message(request, error)
+        return redirect("units:detail", uid=unit.uid)
+    messages.success(request, _("The plan has been started. Write its sections and measures, then submit it."))
+    return redirect("plans:edit", uid=plan.uid)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The editor: sections (optimistic locking) and measures (htmx, or full pages without JavaScript)
+
+
+def _editable_version(request: HttpRequest, uid: uuid.UUID) -> tuple[Plan, PlanVersion | None]:
+    """The plan and its working version when the team may edit it now; otherwise a message says why."""
+    plan = selectors.plan_get_for_user(user=request.user, uid=uid, for_write=True)
+    version = plan.working
+    if version is None or not version.is_editable:
+        if version is None:
+            messages.info(request, _("No version of this plan is being written. Start a revision to change it."))
+        else:
+            messages.info(request, _("The plan is waiting for the bureau's review and cannot be changed now."))
+        return plan, None
+    return plan, version
+
+
+def _to_detail(request: HttpRequest, plan: Plan) -> HttpResponse:
+    url = reverse("plans:detail", kwargs={"uid": plan.uid})
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _editor_context(plan: Plan, version: PlanVersion, **extra: Any) -> dict[str, Any]:
+    version = selectors.version_with_measures(version)
+    candidates = services.measure_owner_candidates(version=version)
+    return {
+        "plan": plan,
+        "unit": plan.unit,
+        "version": version,
+        "measures": list(version.measures.all()),
+        "measure_form": MeasureForm(candidates=candidates, prefix="new"),
+        "return_comments": [
+            e
+            for e in selectors.plan_events(plan=plan)
+            if e.version_id == version.pk and e.comment and e.action == "returned"
+        ],
+        "past_due": selectors.plan_is_past_due(plan),
+        **extra,
+    }
+
+
+def plan_edit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    plan, version = _editable_version(request, uid)
+    if version is None:
+        return _to_detail(request, plan)
+    conflicts: list[dict[str, str]] = []
+    if request.method == "POST":
+        form = SectionsForm(request.POST, version=version)
+        if form.is_valid():
+            try:
+                services.plan_sections_save(
+                    actor=request.user, version=version, revision=form.cleaned_data["revision"], **form.sections()
+                )
+            except services.PlanConflict as conflict:
+                conflicts, form = _conflict(request, form, conflict.current)
+                if not conflicts:  # the stored text is already what this editor holds: nothing to decide
+                    messages.success(request, _("The sections have been saved."))
+                    return redirect("plans:edit", uid=plan.uid)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The sections have been saved."))
+                return redirect("plans:edit", uid=plan.uid)
+    else:
+        form = SectionsForm(version=version)
+    return render(request, "plans/plan_edit.html", _editor_context(plan, version, form=form, conflicts=conflicts))
+
+
+@require_POST
+def plan_autosave(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """The editor's autosave (htmx, a few seconds after typing stops): the same optimistic locking as the Save
+    button. It answers with the new revision for the form; on a conflict it saves nothing and says so, and the Save
+    button then shows both texts."""
+    plan, version = _editable_version(request, uid)
+    if version is None:
+        return _to_detail(request, plan)
+    form = SectionsForm(request.POST, version=version)
+    outcome = "invalid"
+    if form.is_valid():
+        try:
+            version = services.plan_sections_save(
+                actor=request.user, version=version, revision=form.cleaned_data["revision"], **form.sections()
+            )
+        except services.PlanConflict:
+            outcome = "conflict"
+        except ValidationError:
+            outcome = "invalid"
+        else:
+            outcome = "saved"
+    context = {"version": version, "outcome": outcome, "saved_at": timezone.localtime()}
+    return render(request, "plans/_autosave.html", context)
+
+
+def _conflict(
+    request: HttpRequest, form: SectionsForm, current: PlanVersion
+) -> tuple[list[dict[str, str]], SectionsForm]:
+    """Both texts of each section that differs; the form keeps the user's text and now names the stored revision,
+    so that saving it again, deliberately, wins."""
+    mine = form.sections()
+    conflicts = [
+        {"name": name, "label": section_label(name), "stored": getattr(current, name), "mine": mine[name]}
+        for name in SECTIONS
+        if sanitise(mine[name]) != getattr(current, name)
+    ]
+    data = request.POST.copy()
+    data["revision"] = str(current.revision)
+    return conflicts, SectionsForm(data, version=current)
+
+
+def _measures_response(request: HttpRequest, plan: Plan, version: PlanVersion, *, form: MeasureForm | None = None):
+    """htmx gets the measures list back; a plain form post goes back to the editor (or shows the form's errors)."""
+    if request.htmx:
+        context = _editor_context(plan, version)
+        if form is not None:
+            context["measure_form"] = form
+        return render(request, "plans/_measures.html", context)
+    if form is not None:
+        context = _editor_context(plan, version, form=SectionsForm(version=version), conflicts=[])
+        context["measure_form"] = form
+        return render(request, "plans/plan_edit.html", context)
+    return redirect(reverse("plans:edit", kwargs={"uid": plan.uid}) + "#measures")
+
+
+@require_POST
+def measure_add(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    plan, version = _editable_version(request, uid)
+    if version is None:
+        return _to_detail(request, plan)
+    form = MeasureForm(request.POST, candidates=services.measure_owner_candidates(version=version), prefix="new")
+    if form.is_valid():
+        try:
+            services.measure_save(actor=request.user, version=version, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return _measures_response(request, plan, version)
+    return _measures_response(request, plan, version, form=form)
+
+
+def measure_edit(request: HttpRequest, uid: uuid.UUID, measure_id: int) -> HttpResponse:
+    plan, version = _editable_version(request, uid)
+    if version is None:
+        return _to_detail(request, plan)
+    measure = selectors.measure_get(version=version, pk=measure_id)
+    candidates = services.measure_owner_candidates(version=version)
+    form = MeasureForm(
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        measure=measure,
+        prefix=f"m{measure.pk}",
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.measure_save(actor=request.user, version=version, measure=measure, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return _measures_response(request, plan, version)
+    context = {"plan": plan, "unit": plan.unit, "version": version, "measure": measure, "form": form}
+    if request.htmx:
+        return render(request, "plans/_measure_form_row.html", context)
+    return render(request, "plans/measure_form.html", context)
+
+
+@require_POST
+def measure_delete(request: HttpRequest, uid: uuid.UUID, measure_id: int) -> HttpResponse:
+    plan, version = _editable_version(request, uid)
+    if version is None:
+        return _to_detail(request, plan)
+    measure = selectors.measure_get(version=version, pk=measure_id)
+    try:
+        services.measure_delete(actor=request.user, measure=measure)
+    except ValidationError as error:
+        _error_message(request, error)
+    return _measures_response(request, plan, version)
+
+
+@require_POST
+def measure_move(request: HttpRequest, uid: uuid.UUID, measure_id: int) -> HttpResponse:
+    """Moves a measure one place up or down (`direction`), through measures_reorder."""
+    plan, version = _editable_version(request, uid)
+    if version is None:
+        return _to_detail(request, plan)
+    selectors.measure_get(version=version, pk=measure_id)  # 404 for a measure of another version
+    order = selectors.measure_order(version=version)
+    index = order.index(measure_id)
+    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+        try:
+            services.measures_reorder(actor=request.user, version=version, order=order)
+        except ValidationError as error:
+            _error_message(request, error)
+    return _measures_response(request, plan, version)
+
+
+def measure_progress(request: HttpRequest, uid: uuid.UUID, measure_id: int) -> HttpResponse:
+    """A progress note on a measure of the plan in force (the serving team)."""
+    plan = selectors.plan_get_for_user(user=request.user, uid=uid, for_write=True)
+    measure = selectors.measure_get(version=plan.in_force, pk=measure_id)
+    form = ProgressForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.measure_progress(
+                actor=request.user,
+                measure=measure,
+                date=form.cleaned_data["date"],
+                text=form.cleaned_data["text"],
+                status=form.cleaned_data["status"] or None,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The progress has been recorded."))
+            return redirect(reverse("plans:detail", kwargs={"uid": plan.uid}) + "#measures")
+    return render(
+        request, "plans/progress_form.html", {"plan": plan, "unit": plan.unit, "measure": measure, "form": form}
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The workflow's actions
+
+
+@require_POST
+def plan_submit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, uid=uid, for_write=True)
+    if plan.working is None:
+        messages.error(request, _("No version of this plan is being written."))
+        return redirect("plans:detail", uid=plan.uid)
+    try:
+        services.plan_submit(actor=request.user, version=plan.working)
+    except ValidationError as error:
+        _error_message(request, error)
+        target = "plans:edit" if plan.working.is_editable else "plans:detail"
+        return redirect(target, uid=plan.uid)
+    messages.success(request, _("The plan has been submitted to the bureau for approval."))
+    return redirect("plans:detail", uid=plan.uid)
+
+
+@require_POST
+def plan_revise(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, uid=uid, for_write=True)
+    try:
+        services.plan_revise(actor=request.user, plan=plan)
+    except ValidationError as error:
+        _error_message(request, error)
+        return redirect("plans:detail", uid=plan.uid)
+    messages.success(
+        request, _("A new version has been started; the approved plan stays in force until it is replaced.")
+    )
+    return redirect("plans:edit", uid=plan.uid)
+
+
+def _review_page(request: HttpRequest, plan: Plan, *, return_form=None, approve_form=None, status: int = 200):
+    version = selectors.version_with_measures(plan.working)
+    baselines = selectors.review_baselines(plan=plan, version=version)
+    key = request.GET.get("against")
+    baseline = baselines.get(key) if key in baselines else next(iter(baselines.values()), None)
+    labels = [(name, section_label(name)) for name in SECTIONS]
+    context = {
+        "plan": plan,
+        "unit": plan.unit,
+        "version": version,
+        "baseline": baseline,
+        "baselines": baselines,
+        "sections": section_diffs(baseline.sections if baseline else None, version, labels),
+        "measures": measures_diff(baseline.measures if baseline else None, version.measures.all()),
+        "events": selectors.plan_events(plan=plan),
+        "return_form": return_form or ReturnForm(),
+        "approve_form": approve_form or ApproveForm(),
+        "past_due": selectors.plan_is_past_due(plan),
+    }
+    return render(request, "plans/plan_review.html", context, status=status)
+
+
+def _reviewable(request: HttpRequest, uid: uuid.UUID) -> Plan | None:
+    plan = selectors.plan_get_for_user(user=request.user, uid=uid, for_review=True)
+    if plan.working is None or plan.working.status != Status.SUBMITTED:
+        messages.info(request, _("This plan is not waiting for approval."))
+        return None
+    return plan
+
+
+def plan_review(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    plan = _reviewable(request, uid)
+    if plan is None:
+        return redirect("plans:detail", uid=uid)
+    return _review_page(request, plan)
+
+
+@require_POST
+def plan_return(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    plan = _reviewable(request, uid)
+    if plan is None:
+        return redirect("plans:detail", uid=uid)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_return(actor=request.user, version=plan.working, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The plan has been returned to the team with your comments."))
+            return redirect("plans:queue")
+    return _review_page(request, plan, return_form=form)
+
+
+@require_POST
+def plan_approve(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    plan = _reviewable(request, uid)
+    if plan is None:
+        return redirect("plans:detail", uid=uid)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_approve(actor=request.user, version=plan.working, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The plan has been approved and is now in force."))
+            return redirect("plans:queue")
+    return _review_page(request, plan, approve_form=form)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lists
+
+
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    versions = ApprovalQueueFilter(request.GET, queryset=selectors.approval_queue_for_user(user=request.user))
+    page = _page(request, versions.qs)
+    today = timezone.localdate()
+    for version in page:
+        version.past_due = selectors.plan_is_past_due(version.plan, today=today)
+    return render(request, "plans/plan_queue.html", {"filter": versions, "page_obj": page})
+
+
+def plan_overview(request: HttpRequest) -> HttpResponse:
+    units = selectors.plan_overview_for_user(user=request.user)
+    rows = PlanOverviewFilter(request.GET, queryset=units)
+    context = {
+        "filter": rows,
+        "page_obj": _page(request, rows.qs),
+        "counts": selectors.plan_counts(units=units),
+        "can_review": request.user.has_perm("plans.review_plans"),
+    }
+    return render(request, "plans/plan_overview.html", context)

@@ -1,0 +1,39 @@
+"""The unit contact downloads the printed plan in force; the draft revision stays out of reach."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from tests.factories import PersonFactory, TeamFactory, assign
+from tests.plans.test_pdf import build_plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_unit_contact_downloads_the_approved_plan_as_pdf(users, unit, login, live_server, page, tmp_path):
+    assign(unit, TeamFactory(name="西湖护航队", leader=PersonFactory(name="汤组长", user=users[Role.TEAM_MEMBER])))
+    plan = build_plan(unit, actor=users[Role.BUREAU], revise=True)  # v1 in force, v2 a draft
+    approved_url = live_server.url + reverse("plans:pdf", kwargs={"uid": plan.uid, "number": 1})
+    draft_url = live_server.url + reverse("plans:pdf", kwargs={"uid": plan.uid, "number": 2})
+    login("uma")
+
+    # From the plan page when it links the PDF; otherwise straight from the PDF's address.
+    page.goto(live_server.url + reverse("plans:detail", kwargs={"uid": plan.uid}))
+    link = page.locator('a[href$="/v1/pdf/"]')
+    with page.expect_download() as download_info:
+        if link.count():
+            link.first.click()
+        else:
+            page.evaluate(
+                "url => { const a = document.createElement('a'); a.href = url; document.body.append(a); a.click(); }",
+                approved_url,
+            )
+    download = download_info.value
+    assert unit.name in download.suggested_filename
+    assert download.suggested_filename.endswith(".pdf")
+    path = tmp_path / "plan.pdf"
+    download.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+
+    # The same session cannot fetch the draft revision.
+    assert page.request.get(draft_url).status == 404
+    assert page.request.get(approved_url).headers["content-type"] == "application/pdf"

@@ -1,0 +1,123 @@
+"""The demo programme's plans: every listed unit has one, in the states a late-2026 programme shows, written
+through the workflow and dated 2025–2026; seeding twice changes nothing."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Q
+
+from accounts.access import visible_plan_versions, visible_units
+from accounts.models import User
+from plans.demo import DEMO_TODAY
+from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
+from teams.models import Person
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+TABLES = [Plan, PlanVersion, Measure, ProgressNote, PlanEvent]
+Status = PlanVersion.Status
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeded once for the module (~6 s), inside a transaction rolled back at the end; each test's own
+    transaction nests in it, so a test's changes are undone as usual."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", force=True)
+        yield
+        transaction.set_rollback(True)
+
+
+def test_seeding_twice_leaves_the_same_plans(seeded):
+    counts = [model.objects.count() for model in TABLES]
+    call_command("seed_demo", force=True)
+    assert [model.objects.count() for model in TABLES] == counts
+
+
+def test_every_listed_unit_has_a_plan(seeded):
+    assert not Unit.objects.filter(is_listed=True, plan__isnull=True).exists()
+
+
+def test_the_states_of_a_programme_in_its_second_year_all_occur(seeded):
+    plans = Plan.objects.select_related("in_force", "working")
+    in_force = plans.filter(in_force__isnull=False)
+    assert in_force.count() > plans.count() / 2  # most plans are approved
+    assert PlanVersion.objects.filter(number=2, status=Status.APPROVED).exists()
+    assert PlanVersion.objects.filter(number=1, status=Status.SUPERSEDED).exists()
+    assert in_force.filter(working__status=Status.DRAFT).exists()  # a revision in draft
+    returned = PlanVersion.objects.filter(status=Status.RETURNED)
+    assert returned.exists()
+    assert all(
+        v.events.filter(action=PlanEvent.Action.RETURNED).exclude(comment="").exists() for v in returned
+    )  # returned with the bureau's comment
+    assert PlanVersion.objects.filter(status=Status.SUBMITTED).exists()
+    overdue = plans.filter(in_force__isnull=True, working__status=Status.DRAFT, due_on__lt=DEMO_TODAY)
+    assert overdue.exists()
+    assert not PlanVersion.objects.filter(plan__in=overdue).exclude(status=Status.DRAFT).exists()  # never approved
+
+
+def test_the_demo_unit_contact_sees_an_approved_plan(seeded):
+    contact = User.objects.get(username="unit")
+    plan = Plan.objects.get(unit=contact.unit)
+    assert plan.in_force.status == Status.APPROVED
+    assert list(visible_plan_versions(contact)) == [plan.in_force]
+
+
+def test_the_leaders_team_has_a_plan_returned_and_one_submitted(seeded):
+    leader = User.objects.get(username="leader")
+    statuses = set(visible_plan_versions(leader).values_list("status", flat=True))
+    assert {Status.RETURNED, Status.SUBMITTED, Status.APPROVED} <= statuses
+    units = visible_units(leader)
+    assert PlanEvent.objects.filter(plan__unit__in=units, actor=leader).exists()  # written by the team's login
+
+
+def test_plans_hold_five_to_nine_measures_over_the_seven_areas_owned_by_the_serving_team(seeded):
+    sizes = PlanVersion.objects.annotate(n=Count("measures")).values_list("n", flat=True)
+    assert min(sizes) >= 5
+    assert max(sizes) <= 9
+    assert Measure.objects.values("area").distinct().count() == 7
+    for measure in Measure.objects.select_related("version__plan__unit").order_by("?")[:40]:
+        team_people = Person.objects.filter(
+            memberships__team__assignments__unit=measure.version.plan.unit,
+            memberships__team__assignments__end__isnull=True,
+        )
+        assert measure.owner in team_people
+    dues = Measure.objects.values_list("due_on", flat=True)
+    assert {d.year for d in dues} >= {2025, 2026}
+
+
+def test_statuses_agree_with_the_dates(seeded):
+    in_force = Measure.objects.filter(version__status=Status.APPROVED)
+    long_past = in_force.filter(due_on__lt=DEMO_TODAY - datetime.timedelta(days=30))
+    done = long_past.filter(status=Measure.Status.DONE).count()
+    assert done > long_past.count() * 0.7  # past due ones mostly done …
+    assert long_past.filter(status=Measure.Status.IN_PROGRESS).exists()  # … some overdue
+    assert not in_force.filter(due_on__gt=DEMO_TODAY + datetime.timedelta(days=90), status=Measure.Status.DONE).exists()
+    not_in_force = Measure.objects.filter(version__plan__in_force__isnull=True)
+    assert not not_in_force.filter(status=Measure.Status.DONE).exists()
+    assert ProgressNote.objects.filter(measure__version__status=Status.APPROVED).exists()
+    assert not ProgressNote.objects.filter(date__gt=DEMO_TODAY).exists()
+
+
+def test_the_history_reads_like_2025_and_2026(seeded):
+    first, last = datetime.date(2025, 3, 1), DEMO_TODAY
+    days = [e.created_at.date() for e in PlanEvent.objects.all()]
+    assert min(days) >= first
+    assert max(days) <= last
+    assert {d.year for d in days} == {2025, 2026}
+    for plan in Plan.objects.annotate(n=Count("events", filter=Q(events__action="approved"))).filter(n__gt=1)[:10]:
+        stamps = list(plan.events.order_by("pk").values_list("created_at", flat=True))
+        assert stamps == sorted(stamps)  # the backdated events keep the order they happened in
+
+
+def test_sections_are_written_for_the_unit_not_lorem_ipsum(seeded):
+    contact = User.objects.get(username="unit")
+    version = Plan.objects.get(unit=contact.unit).in_force
+    assert contact.unit.name in version.ip_status
+    assert all(getattr(version, name) for name in ("characteristics", "weak_links", "main_needs", "recommendations"))
+    assert "<li>" in version.weak_links
+    texts = set(PlanVersion.objects.values_list("characteristics", flat=True))
+    assert len(texts) > 50  # templates with variation, not one text for all
