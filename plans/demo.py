@@ -30,7 +30,7 @@ from plans.services import (
     plan_start,
     plan_submit,
 )
-from teams.models import Assignment
+from teams.models import Assignment, Membership
 from units.models import IPProfile, Unit
 
 # The demo programme's "today": late 2026, the second year of the programme.
@@ -275,7 +275,13 @@ class _Writer:
     def start(self, day: datetime.date) -> PlanVersion:
         self.plan = plan_start(actor=None, unit=self.unit)
         version = self.plan.working
-        self.people = measure_owner_candidates(version=version)
+        # The demo's measures are owned by the serving team (the candidates list the pool's experts after it).
+        seated = set(
+            Membership.objects.filter(
+                team__assignments__unit=self.unit, team__assignments__end__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+        self.people = [p for p in measure_owner_candidates(version=version) if p.pk in seated]
         self.team_user = next((p.user for p in self.people if p.user_id), None)
         if self.team_user:
             PlanEvent.objects.filter(plan=self.plan).update(actor=self.team_user)

@@ -65,7 +65,8 @@ def suggest_experts(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         raise Http404 from missing
     if not (request.user.has_perm("plans.write_plans") or request.user.has_perm("plans.review_plans")):
         raise PermissionDenied
-    area = request.GET.get("area", "")
+    # `new-area` is the area select of the editor's add-measure form, which calls this view as it changes.
+    area = request.GET.get("area") or request.GET.get("new-area", "")
     if area not in TaskArea.values:
         return HttpResponseBadRequest()
     people = suggestions.expert_suggestions(plan=plan, area=area)

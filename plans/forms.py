@@ -74,7 +74,13 @@ class MeasureForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices, initial=Measure.Status.NOT_STARTED)
 
     def __init__(
-        self, *args: Any, candidates: list[Person], measure: Measure | None = None, prefix: str | None = None, **kw: Any
+        self,
+        *args: Any,
+        candidates: list[Person],
+        measure: Measure | None = None,
+        prefix: str | None = None,
+        suggest_url: str | None = None,
+        **kw: Any,
     ) -> None:
         if measure is not None and "initial" not in kw:
             kw["initial"] = {
@@ -90,6 +96,16 @@ class MeasureForm(forms.Form):
             people[measure.owner_id] = measure.owner  # an owner who has since left the team stays selectable
         self._people = people
         self.fields["owner"].choices = [("", _("No owner")), *((pk, p.name) for pk, p in people.items())]
+        if suggest_url:
+            # Choosing a task area asks for matching experts of the pool (plans/suggestions.py).
+            self.fields["area"].widget.attrs.update(
+                {
+                    "hx-get": suggest_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#expert-suggestions",
+                    "hx-swap": "innerHTML",
+                }
+            )
 
     def clean_owner(self) -> Person | None:
         pk = self.cleaned_data["owner"]

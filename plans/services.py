@@ -238,11 +238,16 @@ def measure_progress(
 
 
 def measure_owner_candidates(*, version: PlanVersion) -> list[Person]:
-    """People who may own a measure: the serving team's leader and core members (experts come with issue 5)."""
+    """People who may own a measure: the serving team's leader and core members first, then the pool's experts
+    (active, with a signed confidentiality undertaking)."""
     from teams.models import Person
 
-    return list(
+    team = list(
         Person.objects.filter(
             memberships__team__assignments__unit=version.plan.unit, memberships__team__assignments__end__isnull=True
         ).distinct()
     )
+    experts = Person.objects.filter(is_active=True, confidentiality_signed_on__isnull=False).exclude(
+        pk__in=[person.pk for person in team]
+    )
+    return team + list(experts.order_by("name"))

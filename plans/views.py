@@ -123,7 +123,9 @@ def _editor_context(plan: Plan, version: PlanVersion, **extra: Any) -> dict[str,
         "unit": plan.unit,
         "version": version,
         "measures": list(version.measures.all()),
-        "measure_form": MeasureForm(candidates=candidates, prefix="new"),
+        "measure_form": MeasureForm(
+            candidates=candidates, prefix="new", suggest_url=reverse("plans:suggest_experts", kwargs={"uid": plan.uid})
+        ),
         "return_comments": [
             e
             for e in selectors.plan_events(plan=plan)
@@ -221,7 +223,12 @@ def measure_add(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     plan, version = _editable_version(request, uid)
     if version is None:
         return _to_detail(request, plan)
-    form = MeasureForm(request.POST, candidates=services.measure_owner_candidates(version=version), prefix="new")
+    form = MeasureForm(
+        request.POST,
+        candidates=services.measure_owner_candidates(version=version),
+        prefix="new",
+        suggest_url=reverse("plans:suggest_experts", kwargs={"uid": plan.uid}),
+    )
     if form.is_valid():
         try:
             services.measure_save(actor=request.user, version=version, **form.cleaned_data)

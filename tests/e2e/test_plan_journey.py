@@ -22,9 +22,19 @@ def log_in_as(page, login, username: str):
     login(username)
 
 
+def htmx_settled(page):
+    """htmx binds swapped-in elements when the swap settles; an event before that would be lost."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def add_measure(page, area: str, content: str, count: int):
+    htmx_settled(page)
     form = page.get_by_test_id("measure-add-form")
     form.locator("select[name=new-area]").select_option(area)
+    # Choosing the area brings the pool's matching experts (htmx).
+    expect(page.get_by_test_id("expert-suggestions")).to_have_attribute("data-area", area)
     form.locator("textarea[name=new-content]").fill(content)
     form.locator("input[name=new-due_on]").fill("2026-12-31")
     page.get_by_test_id("measure-add").click()

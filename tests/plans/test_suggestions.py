@@ -136,3 +136,12 @@ def test_the_partial_says_so_when_nobody_fits(client, users, plan):
     assert response.status_code == 200
     assert 'data-testid="no-suggestion"' in response.text
     assert 'data-testid="expert-suggestion"' not in response.text
+
+
+def test_the_editor_asks_for_suggestions_when_the_area_changes(client, users, plan):
+    """The add-measure form's area select sends its prefixed name, `new-area`."""
+    client.force_login(users[Role.BUREAU])
+    url = reverse("plans:suggest_experts", kwargs={"uid": plan.uid})
+    response = client.get(url, {"new-area": AREA})
+    assert response.status_code == 200
+    assert response.context["area"] == AREA

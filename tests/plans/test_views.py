@@ -402,7 +402,7 @@ def test_measure_owner_must_be_a_candidate(client, viewers, unit):
 
     plan = PlanFactory(unit=unit)
     client.force_login(viewers["member"])
-    stranger = PersonFactory()
+    stranger = PersonFactory(confidentiality_signed_on=None)  # nobody unsigned owns a measure
     response = client.post(url("measure_add", plan), _measure_data("宣讲", **{"new-owner": stranger.pk}), **HTMX)
     assert response.context["measure_form"].errors
     assert not plan.working.measures.exists()
