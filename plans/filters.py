@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from plans.selectors import STATES
+from units.filters import search_units
 from units.models import Division, Unit
-from units.text import normalise_credit_code, normalise_text
 
 YES, NO = "yes", "no"
 ALL = _("All")
@@ -17,19 +17,6 @@ ALL = _("All")
 
 def _cities():
     return Division.objects.filter(level=Division.Level.CITY)
-
-
-def _search_units(queryset: QuerySet, value: str, *, prefix: str = "") -> QuerySet:
-    """By the unit's name, credit code or the name's pinyin initials, as on the unit list."""
-    text = normalise_text(value)
-    if not text:
-        return queryset
-    condition = Q(**{f"{prefix}name__icontains": text}) | Q(
-        **{f"{prefix}credit_code__startswith": normalise_credit_code(text)}
-    )
-    if text.isascii() and text.replace(" ", "").isalnum():
-        condition |= Q(**{f"{prefix}name_initials__contains": text.replace(" ", "").lower()})
-    return queryset.filter(condition)
 
 
 class PlanOverviewFilter(django_filters.FilterSet):
@@ -57,7 +44,7 @@ class PlanOverviewFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search_units(queryset, value)
+        return search_units(queryset, value)
 
     def filter_past_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == YES:
@@ -78,4 +65,4 @@ class ApprovalQueueFilter(django_filters.FilterSet):
     )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search_units(queryset, value, prefix="plan__unit__")
+        return search_units(queryset, value, prefix="plan__unit__")

@@ -169,35 +169,36 @@ def _expected_due_on() -> Coalesce:
     )
 
 
+def with_plan_state(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Annotates units with their plan's state (a version status, or "not_started"), version numbers, due date and
+    whether the plan is past due — in SQL, for the unit list and the plan overview alike."""
+    today = timezone.localdate()
+    return units.annotate(
+        plan_uid=F("plan__uid"),
+        plan_state=Case(
+            When(plan__isnull=True, then=Value(NOT_STARTED)),
+            When(plan__working__isnull=True, then=Value(Status.APPROVED.value)),
+            default=F("plan__working__status"),
+            output_field=CharField(),
+        ),
+        working_number=F("plan__working__number"),
+        in_force_number=F("plan__in_force__number"),
+        plan_due_on=_expected_due_on(),
+    ).annotate(
+        past_due=Case(
+            When(Q(plan__in_force__isnull=True, plan_due_on__lt=today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
 def plan_overview_for_user(*, user: User) -> QuerySet[Unit]:
     """Units on the list (and any unit that has a plan) with their plan's state, versions and due date."""
     if not may_view_overview(user):
         raise PermissionDenied
-    today = timezone.localdate()
-    return (
-        unit_list_for_user(user=user)
-        .filter(Q(is_listed=True) | Q(plan__isnull=False))
-        .annotate(
-            plan_uid=F("plan__uid"),
-            plan_state=Case(
-                When(plan__isnull=True, then=Value(NOT_STARTED)),
-                When(plan__working__isnull=True, then=Value(Status.APPROVED.value)),
-                default=F("plan__working__status"),
-                output_field=CharField(),
-            ),
-            working_number=F("plan__working__number"),
-            in_force_number=F("plan__in_force__number"),
-            plan_due_on=_expected_due_on(),
-        )
-        .annotate(
-            past_due=Case(
-                When(Q(plan__in_force__isnull=True, plan_due_on__lt=today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by("plan_due_on", "name")
-    )
+    units = unit_list_for_user(user=user).filter(Q(is_listed=True) | Q(plan__isnull=False))
+    return with_plan_state(units).order_by("plan_due_on", "name")
 
 
 @dataclass(frozen=True)

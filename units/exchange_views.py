@@ -98,7 +98,10 @@ def _job_context(job: ImportJob) -> dict:
 @permission_required("units.export_units", raise_exception=True)
 def export(request: HttpRequest) -> HttpResponse:
     """The list as the user sees it, with the list page's filters, as an .xlsx the import takes back."""
-    filterset = UnitFilter(request.GET, queryset=unit_list_for_user(user=request.user), request=request)
+    from plans.selectors import with_plan_state  # the list's plan-status filter reads these annotations
+
+    units = with_plan_state(unit_list_for_user(user=request.user))
+    filterset = UnitFilter(request.GET, queryset=units, request=request)
     if not filterset.is_valid():
         return HttpResponseBadRequest()
     return FileResponse(

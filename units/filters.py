@@ -10,6 +10,29 @@ from units.models import Division, Unit
 from units.text import normalise_credit_code, normalise_text
 
 
+def search_units(queryset: QuerySet, value: str, *, prefix: str = "") -> QuerySet:
+    """By name, by credit code, or by the name's pinyin initials (qtsys finds 钱塘实验室). `prefix` reaches the unit
+    through a relation (`plan__unit__`), so every list that shows units searches them the same way."""
+    text = normalise_text(value)
+    if not text:
+        return queryset
+    condition = Q(**{f"{prefix}name__icontains": text}) | Q(
+        **{f"{prefix}credit_code__startswith": normalise_credit_code(text)}
+    )
+    if text.isascii() and text.replace(" ", "").isalnum():
+        condition |= Q(**{f"{prefix}name_initials__contains": text.replace(" ", "").lower()})
+    return queryset.filter(condition)
+
+
+PAST_DUE = "past_due"
+
+
+def _plan_states():
+    from plans.selectors import STATES
+
+    return [*STATES, (PAST_DUE, _("Past due"))]
+
+
 def _teams(request):
     from teams.models import Team
 
@@ -39,6 +62,9 @@ class UnitFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Unit.Category.choices, empty_label=_("All"))
     team = django_filters.ModelChoiceFilter(
         label=_("Team"), queryset=_teams, method="filter_team", empty_label=_("All teams")
+    )
+    plan = django_filters.ChoiceFilter(
+        label=_("Plan status"), choices=lambda: _plan_states(), method="filter_plan", empty_label=_("All")
     )
     status = django_filters.ChoiceFilter(
         label=_("Listing status"),
@@ -72,20 +98,19 @@ class UnitFilter(django_filters.FilterSet):
             del self.filters["team"]  # officers see units, not the bureau's teams
 
     def search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
-        """By name, by credit code, or by the name's pinyin initials (qtsys finds 钱塘实验室)."""
-        text = normalise_text(value)
-        if not text:
-            return queryset
-        condition = Q(name__icontains=text) | Q(credit_code__startswith=normalise_credit_code(text))
-        if text.isascii() and text.replace(" ", "").isalnum():
-            condition |= Q(name_initials__contains=text.replace(" ", "").lower())
-        return queryset.filter(condition)
+        return search_units(queryset, value)
 
     def filter_team(self, queryset: QuerySet[Unit], name: str, team) -> QuerySet[Unit]:
         from teams.models import Assignment
 
         served = Assignment.objects.filter(unit=OuterRef("pk"), team=team, end__isnull=True)
         return queryset.filter(Exists(served))
+
+    def filter_plan(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        """Needs the plan annotations of plans.selectors.with_plan_state, which the unit list and export add."""
+        if value == PAST_DUE:
+            return queryset.filter(past_due=True)
+        return queryset.filter(plan_state=value)
 
     def filter_status(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         if value == self.LISTED:

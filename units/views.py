@@ -38,7 +38,9 @@ class UnitListView(PermissionRequiredMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return unit_list_for_user(user=self.request.user)
+        from plans.selectors import with_plan_state  # plans build on units, not the other way round
+
+        return with_plan_state(unit_list_for_user(user=self.request.user))
 
 
 def unit_detail(request: HttpRequest, uid) -> HttpResponse:

@@ -1,5 +1,6 @@
 """The unit list, the unit page and the bureau's forms, for every role."""
 
+import datetime
 import uuid
 
 import pytest
@@ -322,3 +323,27 @@ def test_officers_get_no_team_filter(client, users, programme):
     assert "team" not in client.get(LIST).context["filter"].form.fields
     client.force_login(users[Role.BUREAU])
     assert "team" in client.get(LIST).context["filter"].form.fields
+
+
+def test_the_list_shows_and_filters_the_plan_status(client, users, programme, unit):
+    from plans.services import plan_start
+
+    plan_start(actor=None, unit=unit)
+    client.force_login(users[Role.BUREAU])
+    response = client.get(LIST)
+    states = {u.name: u.plan_state for u in response.context["object_list"]}
+    assert states == {"西湖光电实验室": "draft", "宁波甬江材料实验室": "not_started"}
+    assert names(client.get(LIST, {"plan": "draft"})) == {"西湖光电实验室"}
+    assert names(client.get(LIST, {"plan": "not_started"})) == {"宁波甬江材料实验室"}
+    assert 'data-status="draft"' in response.text
+
+
+def test_past_due_plans_are_flagged_in_the_list(client, users, programme, unit):
+    from plans.services import plan_start
+
+    plan = plan_start(actor=None, unit=unit)
+    plan.due_on = datetime.date(2025, 4, 30)
+    plan.save()
+    client.force_login(users[Role.BUREAU])
+    assert names(client.get(LIST, {"plan": "past_due"})) >= {"西湖光电实验室"}
+    assert 'data-testid="plan-past-due"' in client.get(LIST).text
