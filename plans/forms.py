@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huhang.vocabulary import TaskArea
 from plans.models import SECTIONS, Measure, PlanVersion
+from plans.sanitising import editable_text
 
 if TYPE_CHECKING:
     from teams.models import Person
@@ -24,18 +23,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-_PARAGRAPHS_ONLY = re.compile(r"^(?:<p>(?:[^<]|<br>)*</p>)+$")
-
-
-def editable_text(stored: str) -> str:
-    """The text a team edits. What the sanitiser made of plain text (paragraphs and line breaks only) goes back to
-    plain text, so that saving it again gives the same HTML; any richer HTML is edited as HTML."""
-    if not stored or not _PARAGRAPHS_ONLY.match(stored):
-        return stored or ""
-    paragraphs = re.findall(r"<p>(.*?)</p>", stored, flags=re.DOTALL)
-    return "\n\n".join(html.unescape(p.replace("<br>", "\n")) for p in paragraphs)
 
 
 def section_label(name: str) -> str:

@@ -171,7 +171,7 @@ def test_sanitising_drops_scripts_and_handlers(dirty):
 
 
 def test_plain_text_becomes_paragraphs():
-    assert sanitise("第一段\n第二行\n\n- 列表项") == "<p>第一段<br>第二行</p><p>- 列表项</p>"
+    assert sanitise("第一段\n第二行\n\n- 列表项") == "<p>第一段<br>第二行</p><ul><li>列表项</li></ul>"
     assert sanitise("第一段\n\n第二段") == "<p>第一段</p><p>第二段</p>"
 
 
