@@ -589,3 +589,15 @@ def test_admin_pages_for_plans_load(client, users, unit):
     assert client.get(reverse("admin:plans_plan_change", args=[plan.pk])).status_code == 200
     assert client.get(reverse("admin:plans_planversion_change", args=[plan.in_force_id])).status_code == 200
     assert client.get(reverse("admin:plans_progressnote_changelist")).status_code == 200
+
+
+def test_the_plan_shows_the_ip_figures_it_was_written_against(client, viewers, unit):
+    from tests.factories import IPProfileFactory
+
+    IPProfileFactory(unit=unit, invention_patents=4321)
+    plan = PlanFactory(unit=unit)
+    IPProfileFactory(unit=unit, as_of="2026-06-30", invention_patents=9999)  # recorded later: not the plan's
+    client.force_login(viewers["member"])
+    response = client.get(url("detail", plan))
+    assert "4321" in response.text
+    assert "9999" not in response.text
