@@ -391,38 +391,45 @@ def plan_review(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return _review_page(request, plan)
 
 
-@require_POST
-def plan_return(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+def _review_decision(request: HttpRequest, uid: uuid.UUID, *, form_class, service, form_key: str, done: str):
+    """Returning and approving differ only in their form, their service and what they say when done."""
     plan = _reviewable(request, uid)
     if plan is None:
         return redirect("plans:detail", uid=uid)
-    form = ReturnForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.plan_return(actor=request.user, version=plan.working, comment=form.cleaned_data["comment"])
+            service(actor=request.user, version=plan.working, comment=form.cleaned_data["comment"])
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("The plan has been returned to the team with your comments."))
+            messages.success(request, done)
             return redirect("plans:queue")
-    return _review_page(request, plan, return_form=form)
+    return _review_page(request, plan, **{form_key: form})
+
+
+@require_POST
+def plan_return(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    return _review_decision(
+        request,
+        uid,
+        form_class=ReturnForm,
+        service=services.plan_return,
+        form_key="return_form",
+        done=_("The plan has been returned to the team with your comments."),
+    )
 
 
 @require_POST
 def plan_approve(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    plan = _reviewable(request, uid)
-    if plan is None:
-        return redirect("plans:detail", uid=uid)
-    form = ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_approve(actor=request.user, version=plan.working, comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The plan has been approved and is now in force."))
-            return redirect("plans:queue")
-    return _review_page(request, plan, approve_form=form)
+    return _review_decision(
+        request,
+        uid,
+        form_class=ApproveForm,
+        service=services.plan_approve,
+        form_key="approve_form",
+        done=_("The plan has been approved and is now in force."),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
