@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,4 +21,12 @@ class Command(BaseCommand):
         logins = build_demo(password=password)
         self.stdout.write(self.style.SUCCESS(f"Demo programme ready. Logins (password: {password}):"))
         for login in logins:
-            self.stdout.write(f"  {login.username:<8} {login.role.label:<24} {login.full_name}  {login.scope}")
+            self.stdout.write(
+                f"  {login.username:<8} {_pad(str(login.role.label), 24)} {login.full_name}  {login.scope}"
+            )
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justifies by display width: a Chinese character takes two columns in a terminal."""
+    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - used, 0)
