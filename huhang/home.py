@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.access import visible_units
@@ -19,9 +19,11 @@ HOME_UNITS = 20  # the home page lists a team member's first units; the unit lis
 
 
 def home_context(user: User) -> dict[str, Any]:
-    units = visible_units(user)
+    # "Guided" units are those on the list now; a removed unit no longer counts towards the target.
+    units = visible_units(user).filter(is_listed=True)
     context: dict[str, Any] = {"unit_count": units.count()}
     if user.role == Role.BUREAU:
+        context["plans"] = _plan_figures(units)
         year = timezone.localdate().year
         target = settings.PROGRAMME_TARGETS.get(year) or max(settings.PROGRAMME_TARGETS.values())
         context.update(
@@ -37,3 +39,19 @@ def home_context(user: User) -> dict[str, Any]:
     elif user.role == Role.UNIT_CONTACT:
         context["unit"] = units.select_related("division__city").first()
     return context
+
+
+def _plan_figures(units) -> dict[str, int]:
+    """Plans approved, waiting for review and past due among the units: two queries."""
+    from plans.models import PlanVersion
+    from plans.selectors import with_plan_state
+
+    units = with_plan_state(units)
+    figures = units.aggregate(
+        approved=Count("pk", filter=Q(in_force_number__isnull=False)),
+        submitted=Count("pk", filter=Q(plan_state=PlanVersion.Status.SUBMITTED)),
+    )
+    # Not a third FILTER clause: Django 5.2 then refers to the `past_due` annotation by its alias inside the
+    # aggregate, which SQLite reads as a string and PostgreSQL refuses.
+    figures["past_due"] = units.filter(past_due=True).count()
+    return figures

@@ -56,7 +56,7 @@ def test_pages_load_nothing_from_outside_the_portal(client, users, role):
 def test_home_page_runs_a_constant_number_of_queries(client, users, django_assert_max_num_queries):
     UnitFactory.create_batch(30)
     client.force_login(users[Role.BUREAU])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # session, user, units, by city, plan figures (2), settings
         client.get(reverse("home"))
 
 
@@ -71,3 +71,28 @@ def test_the_active_navigation_entry_is_the_longest_matching_one(rf, users, path
     request.user = users[Role.BUREAU]
     items = navigation(request)["nav_items"]
     assert [item["url"] for item in items if item["active"]] == [active]
+
+
+def test_bureau_home_counts_plans_approved_waiting_and_past_due(client, users, unit, ningbo_unit):
+    import datetime
+
+    from plans.models import SECTIONS
+    from plans.services import measure_save, plan_approve, plan_sections_save, plan_start, plan_submit
+
+    def submitted(plan):
+        version = plan_sections_save(
+            actor=None,
+            version=plan.working,
+            revision=0,
+            **dict.fromkeys(SECTIONS, "内容"),
+        )
+        measure_save(actor=None, version=version, area="policy_law", content="宣讲")
+        return plan_submit(actor=None, version=version)
+
+    plan_approve(actor=None, version=submitted(plan_start(actor=None, unit=unit)))
+    waiting = plan_start(actor=None, unit=ningbo_unit)
+    submitted(waiting)
+    waiting.due_on = datetime.date(2025, 4, 30)
+    waiting.save()
+    client.force_login(users[Role.BUREAU])
+    assert client.get(reverse("home")).context["plans"] == {"approved": 1, "submitted": 1, "past_due": 1}
