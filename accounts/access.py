@@ -100,3 +100,94 @@ def visible_plan_versions(user: User):
     if user.is_authenticated and user.role in (Role.OFFICER, Role.UNIT_CONTACT):
         versions = versions.filter(status=PlanVersion.Status.APPROVED)
     return versions
+
+
+# --- The service archive and the requests (archives app) -------------------------------------------------------
+
+
+def visible_activities(user: User):
+    """Activities a user may read: the bureau all; the serving team its units'; an expert those they were invited
+    to; the unit's contact their unit's. City officers see no activities (the archive is the team's working record)."""
+    from archives.models import Activity
+
+    activities = Activity.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return activities.none()
+    if user.role == Role.BUREAU:
+        return activities
+    if user.role == Role.EXPERT:
+        return activities.filter(pk__in=Activity.experts.through.objects.filter(person__user=user).values("activity"))
+    if user.role in (Role.TEAM_MEMBER, Role.UNIT_CONTACT):
+        return activities.filter(unit__in=visible_units(user))
+    return activities.none()
+
+
+def visible_requests(user: User):
+    """Requests a user may read: the bureau all; an officer those of units in their jurisdiction (read-only); the
+    serving team its units'; an expert those they were invited to; the unit's contact their unit's."""
+    from archives.models import Request
+
+    requests = Request.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return requests.none()
+    if user.role == Role.BUREAU:
+        return requests
+    if user.role == Role.EXPERT:
+        return requests.filter(pk__in=Request.experts.through.objects.filter(person__user=user).values("request"))
+    return requests.filter(unit__in=visible_units(user))
+
+
+def sees_internal_notes(user: User) -> bool:
+    """Internal notes are for the serving side (bureau, team, invited experts): never the unit, nor an officer."""
+    return bool(user.is_authenticated and user.role in (Role.BUREAU, Role.TEAM_MEMBER, Role.EXPERT))
+
+
+def visible_request_messages(user: User):
+    """Posts of the requests a user may read; internal notes only for the serving side."""
+    from archives.models import RequestMessage
+
+    messages = RequestMessage.objects.filter(request__in=visible_requests(user))
+    return messages if sees_internal_notes(user) else messages.filter(is_internal=False)
+
+
+def visible_attachments(user: User):
+    """Files of the activities and requests a user may read, without those of internal notes for the unit side."""
+    from archives.models import Attachment
+
+    attachments = Attachment.objects.filter(
+        Q(activity__in=visible_activities(user)) | Q(request__in=visible_requests(user))
+    )
+    if not sees_internal_notes(user):
+        attachments = attachments.exclude(message__is_internal=True)
+    return attachments
+
+
+def _record_unit_id(record) -> int:
+    """The unit a record belongs to; a unit is its own."""
+    from units.models import Unit
+
+    return record.pk if isinstance(record, Unit) else record.unit_id
+
+
+@rules.predicate
+def serves_record_unit(user: User, record) -> bool:
+    """A team member whose team serves the unit of `record` (a unit, an activity or a request)."""
+    if record is None or not (user.is_authenticated and user.role == Role.TEAM_MEMBER):
+        return False
+    return _units_served_by(user).filter(unit_id=_record_unit_id(record)).exists()
+
+
+@rules.predicate
+def speaks_for_record_unit(user: User, record) -> bool:
+    """The contact of the unit of `record` (a unit, an activity or a request)."""
+    if record is None or not (user.is_authenticated and user.role == Role.UNIT_CONTACT and user.unit_id):
+        return False
+    return user.unit_id == _record_unit_id(record)
+
+
+@rules.predicate
+def invited_to_record(user: User, record) -> bool:
+    """An expert invited to `record` (an activity or a request)."""
+    if record is None or not (user.is_authenticated and user.role == Role.EXPERT):
+        return False
+    return record.experts.filter(user=user).exists()

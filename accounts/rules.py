@@ -25,3 +25,15 @@ rules.add_perm("teams.view_workload", is_bureau)
 rules.add_perm("plans.write_plans", is_team_member)
 rules.add_perm("plans.review_plans", is_bureau)
 rules.add_perm("plans.view_plans_overview", is_bureau)
+
+# The service archive and the requests. Object-level rules take the activity, the request (or, to record, the unit).
+from accounts.access import invited_to_record, serves_record_unit, speaks_for_record_unit  # noqa: E402
+
+rules.add_perm("archives.record_activity", serves_record_unit)  # object: the unit
+rules.add_perm("archives.change_activity", serves_record_unit)
+rules.add_perm("archives.comment_activity", serves_record_unit | invited_to_record)
+rules.add_perm("archives.raise_request", speaks_for_record_unit | serves_record_unit)  # object: the unit
+rules.add_perm("archives.handle_request", serves_record_unit)  # accept, answer, note, refer, invite an expert
+rules.add_perm("archives.reply_request", serves_record_unit | invited_to_record | speaks_for_record_unit)
+rules.add_perm("archives.close_request", speaks_for_record_unit)  # rate and close, or reopen
+rules.add_perm("archives.manage_response_limits", is_bureau)

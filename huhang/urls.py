@@ -15,6 +15,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("teams/", include("teams.urls")),
     path("plans/", include("plans.urls")),
+    path("archives/", include("archives.urls")),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("programme/settings/", views.programme_settings, name="programme_settings"),

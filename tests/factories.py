@@ -143,3 +143,51 @@ class MeasureFactory(DjangoModelFactory):
     area = "policy_law"
     content = factory.Sequence(lambda n: f"服务举措{n}")
     due_on = datetime.date(2026, 12, 31)
+
+
+# --- The service archive and the requests --------------------------------------------------------------------
+
+
+def expert_user(username: str = "expert", **person) -> User:
+    """An expert with a login and a signed confidentiality undertaking (a Person bound to the user)."""
+    user = UserFactory(username=username, expert=True)
+    PersonFactory(user=user, kind=Person.Kind.THINK_TANK, **person)
+    return user
+
+
+class ActivityFactory(DjangoModelFactory):
+    """An activity recorded through archives.services.activity_create (by a bureau user unless `actor` is given)."""
+
+    class Meta:
+        model = "archives.Activity"
+
+    unit = factory.SubFactory(UnitFactory)
+    date = datetime.date(2026, 9, 15)
+    kind = "visit"
+    summary = factory.Sequence(lambda n: f"走访调研第{n}次：了解单位知识产权工作情况。")
+
+    @classmethod
+    def _create(cls, model_class, *, actor=None, **kwargs):
+        from archives.services import activity_create
+
+        return activity_create(actor=actor or UserFactory(username="recorder", bureau=True), **kwargs)
+
+
+class RequestFactory(DjangoModelFactory):
+    """A request submitted through archives.services.request_submit by the unit's contact (made if not given)."""
+
+    class Meta:
+        model = "archives.Request"
+
+    unit = factory.SubFactory(UnitFactory)
+    kind = "consultation"
+    title = factory.Sequence(lambda n: f"专利布局咨询{n}")
+    description = "请协助分析核心技术的专利布局。"
+
+    @classmethod
+    def _create(cls, model_class, *, actor=None, **kwargs):
+        from archives.services import request_submit
+
+        unit = kwargs["unit"]
+        actor = actor or unit.contact_users.first() or UserFactory(unit_contact=True, unit=unit)
+        return request_submit(actor=actor, **kwargs)

@@ -119,6 +119,11 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Uploaded files are confidential: they live outside the web root and are only served through views
 # that check the user's scope (never through MEDIA_URL).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Attachments of activities and requests (archives/attachments.py): the size limit of one file, and the internal
+# location under which a reverse proxy (nginx) serves MEDIA_ROOT by X-Accel-Redirect once the view has checked the
+# user's scope (for example "/protected-media/", an `internal` location). Empty: Django streams the file itself.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+SENDFILE_X_ACCEL = env("SENDFILE_X_ACCEL", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -65,10 +65,15 @@ def inspect_file(path: str | Path) -> list[Problem]:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return [Problem(None, "", "not_xlsx")]
-    too_many = len(members) > MAX_ZIP_MEMBERS
-    if too_many or sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES or any(map(_bomb_like, members)):
+    if zip_members_unsafe(members):
         return [Problem(None, "", "unsafe_zip")]
     return []
+
+
+def zip_members_unsafe(members: list[zipfile.ZipInfo]) -> bool:
+    """A zip bomb, judged from the central directory before anything is decompressed (also used for attachments)."""
+    too_many = len(members) > MAX_ZIP_MEMBERS
+    return too_many or sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES or any(map(_bomb_like, members))
 
 
 def _bomb_like(member: zipfile.ZipInfo) -> bool:

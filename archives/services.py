@@ -1,0 +1,461 @@
+"""Every write to the service archive and the requests.
+
+Who may call what is decided by the rules in accounts/rules.py (checked by the views); these functions check the
+records' state and the rules that belong to the domain itself (only the unit's own contact rates its request).
+Each runs in one transaction: an activity whose attachment or measure fails is not saved at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from archives.attachments import CheckedUpload, check_upload
+from archives.models import (
+    DEFAULT_ACCEPT_DAYS,
+    DEFAULT_ANSWER_DAYS,
+    SERVICE_KINDS,
+    Activity,
+    ActivityMeasure,
+    Attachment,
+    Referral,
+    Request,
+    RequestMessage,
+    ResponseLimit,
+)
+from huhang import workdays
+from plans.models import Measure, PlanVersion
+from plans.services import measure_progress
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models.fields.files import FieldFile
+
+    from accounts.models import User
+    from teams.models import Person, Team
+    from units.models import Unit, UnitContact
+
+Status = Request.Status
+
+
+@dataclass(frozen=True)
+class Advance:
+    """A measure of the unit's plan in force that an activity advanced, with the progress it made."""
+
+    measure: Measure
+    note: str
+    status: str | None = None  # a new status for the measure, e.g. done
+
+
+def _serving_team(unit: Unit) -> Team | None:
+    from teams.models import Team
+
+    return Team.objects.filter(assignments__unit=unit, assignments__end__isnull=True).first()
+
+
+def _check_files(files: Iterable[UploadedFile]) -> list[CheckedUpload]:
+    """Every file is checked before anything is written: one refused file refuses the whole record."""
+    return [check_upload(upload) for upload in files]
+
+
+@contextlib.contextmanager
+def _written_files() -> Iterator[list[FieldFile]]:
+    """One transaction; files stored inside it are deleted again when it fails (Django has no on-rollback hook)."""
+    stored: list[FieldFile] = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
+
+
+def _attach(*, actor: User, checked: list[CheckedUpload], stored: list[FieldFile], **parent) -> list[Attachment]:
+    attachments = []
+    for upload in checked:
+        attachment = Attachment(
+            **parent,
+            original_name=upload.name,
+            extension=upload.extension,
+            content_type=upload.content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload.file, save=False)
+        stored.append(attachment.file)
+        attachment.full_clean()
+        attachment.save()
+        attachments.append(attachment)
+    return attachments
+
+
+def attachments_add(
+    *,
+    actor: User,
+    files: Sequence[UploadedFile],
+    activity: Activity | None = None,
+    request: Request | None = None,
+) -> list[Attachment]:
+    """Adds files to an existing activity or request; all or none."""
+    checked = _check_files(files)
+    with _written_files() as stored:
+        return _attach(actor=actor, checked=checked, stored=stored, activity=activity, request=request)
+
+
+# --- Activities ------------------------------------------------------------------------------------------------
+
+
+def activity_create(
+    *,
+    actor: User,
+    unit: Unit,
+    date: datetime.date,
+    kind: str,
+    summary: str,
+    outcome: str = "",
+    follow_ups: str = "",
+    team_participants: Iterable[Person] = (),
+    experts: Iterable[Person] = (),
+    unit_attendees: Iterable[UnitContact] = (),
+    other_attendees: str = "",
+    advances: Sequence[Advance] = (),
+    files: Sequence[UploadedFile] = (),
+) -> Activity:
+    """Records an activity. Each measure it advanced gets a progress note (plans.services.measure_progress), so
+    the plan shows the progress too; the measures must be on the unit's plan in force."""
+    checked = _check_files(files)
+    with _written_files() as stored:
+        activity = Activity(
+            unit=unit,
+            team=_serving_team(unit),
+            date=date,
+            kind=kind,
+            summary=summary.strip(),
+            outcome=outcome.strip(),
+            follow_ups=follow_ups.strip(),
+            other_attendees=other_attendees.strip(),
+            recorded_by=actor,
+        )
+        activity.full_clean()
+        activity.save()
+        attendees = list(unit_attendees)
+        if any(contact.unit_id != unit.pk for contact in attendees):
+            raise ValidationError(_("Attendees must be contacts of the unit."), code="attendee_unit")
+        activity.team_participants.set(list(team_participants))
+        activity.experts.set(_signed_experts(experts))
+        activity.unit_attendees.set(attendees)
+        seen: set[int] = set()
+        for advance in advances:
+            measure = advance.measure
+            version = PlanVersion.objects.select_related("plan").get(pk=measure.version_id)
+            if version.plan.unit_id != unit.pk or version.plan.in_force_id != version.pk or measure.pk in seen:
+                raise ValidationError(
+                    _("Only measures of the unit's plan in force can be advanced, each once."), code="measure_plan"
+                )
+            seen.add(measure.pk)
+            note = measure_progress(actor=actor, measure=measure, date=date, text=advance.note, status=advance.status)
+            ActivityMeasure.objects.create(activity=activity, measure=measure, progress_note=note)
+        _attach(actor=actor, checked=checked, stored=stored, activity=activity)
+        return activity
+
+
+def _signed_experts(experts: Iterable[Person]) -> list[Person]:
+    experts = list(experts)
+    if any(not expert.confidentiality_signed_on or not expert.is_active for expert in experts):
+        raise ValidationError(
+            _("Only active experts who signed the confidentiality undertaking can be invited."), code="unsigned"
+        )
+    return experts
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor: User | None,
+    activity: Activity,
+    date: datetime.date,
+    kind: str,
+    summary: str,
+    outcome: str = "",
+    follow_ups: str = "",
+    team_participants: Iterable[Person] = (),
+    experts: Iterable[Person] = (),
+    unit_attendees: Iterable[UnitContact] = (),
+    other_attendees: str = "",
+) -> Activity:
+    """Corrects an activity's record; the measures it advanced stay (their progress notes are on the plan)."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity.date, activity.kind = date, kind
+    activity.summary, activity.outcome, activity.follow_ups = summary.strip(), outcome.strip(), follow_ups.strip()
+    activity.other_attendees = other_attendees.strip()
+    activity.full_clean()
+    activity.save()
+    attendees = list(unit_attendees)
+    if any(contact.unit_id != activity.unit_id for contact in attendees):
+        raise ValidationError(_("Attendees must be contacts of the unit."), code="attendee_unit")
+    activity.team_participants.set(list(team_participants))
+    activity.experts.set(_signed_experts(experts))
+    activity.unit_attendees.set(attendees)
+    return activity
+
+
+@transaction.atomic
+def activity_invite_expert(*, actor: User | None, activity: Activity, expert: Person) -> None:
+    activity.experts.add(*_signed_experts([expert]))
+
+
+# --- Requests --------------------------------------------------------------------------------------------------
+
+
+def response_limits(kind: str) -> tuple[int, int]:
+    """(accept, answer) working days for a request kind: the bureau's setting, else the built-in default."""
+    limit = ResponseLimit.objects.filter(kind=kind).values_list("accept_days", "answer_days").first()
+    if limit:
+        return limit
+    return DEFAULT_ACCEPT_DAYS, DEFAULT_ANSWER_DAYS["service" if kind in SERVICE_KINDS else "consultation"]
+
+
+def request_submit(
+    *,
+    actor: User,
+    unit: Unit,
+    kind: str,
+    title: str,
+    description: str,
+    files: Sequence[UploadedFile] = (),
+    submitted_at: datetime.datetime | None = None,
+) -> Request:
+    """A unit's contact raises a request, or its team logs one on the unit's behalf (`on_behalf` then). The due
+    datetimes are computed now, by huhang.workdays' rule, and stored, so reminders and reports query them in SQL."""
+    if actor.role not in (Role.UNIT_CONTACT, Role.TEAM_MEMBER):
+        raise PermissionDenied
+    if actor.role == Role.UNIT_CONTACT and actor.unit_id != unit.pk:
+        raise PermissionDenied
+    submitted_at = submitted_at or timezone.now()
+    accept_days, answer_days = response_limits(kind)
+    checked = _check_files(files)
+    with _written_files() as stored:
+        request = Request(
+            unit=unit,
+            team=_serving_team(unit),
+            kind=kind,
+            title=title.strip(),
+            description=description.strip(),
+            raised_by=actor,
+            on_behalf=actor.role == Role.TEAM_MEMBER,
+            submitted_at=submitted_at,
+            received_on=workdays.received_on(submitted_at),
+            accept_due_at=workdays.due_at(submitted_at, accept_days),
+            answer_due_at=workdays.due_at(submitted_at, answer_days),
+        )
+        request.full_clean()
+        request.save()
+        _attach(actor=actor, checked=checked, stored=stored, request=request)
+        return request
+
+
+def _locked(request: Request) -> Request:
+    return Request.objects.select_for_update().get(pk=request.pk)
+
+
+def _require(request: Request, *statuses: str) -> None:
+    if request.status not in statuses:
+        raise ValidationError(
+            _("This is not possible while the request is %(status)s."),
+            code="state",
+            params={"status": request.get_status_display()},
+        )
+
+
+OPEN = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REFERRED, Status.ANSWERED)
+
+
+def _stop_accept_clock(request: Request, actor: User | None, at: datetime.datetime) -> None:
+    if request.accepted_at is None:
+        request.accepted_at, request.accepted_by = at, actor
+        if request.status == Status.SUBMITTED:
+            request.status = Status.ACCEPTED
+
+
+def _save(request: Request) -> Request:
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_accept(*, actor: User | None, request: Request, at: datetime.datetime | None = None) -> Request:
+    """The team accepts the request: stops the accept clock."""
+    request = _locked(request)
+    _require(request, Status.SUBMITTED)
+    _stop_accept_clock(request, actor, at or timezone.now())
+    return _save(request)
+
+
+@transaction.atomic
+def request_invite_expert(*, actor: User | None, request: Request, expert: Person) -> Request:
+    request = _locked(request)
+    _require(request, *OPEN)
+    request.experts.add(*_signed_experts([expert]))
+    return request
+
+
+def request_reply(
+    *,
+    actor: User,
+    request: Request,
+    text: str,
+    internal: bool = False,
+    files: Sequence[UploadedFile] = (),
+    at: datetime.datetime | None = None,
+) -> RequestMessage:
+    """A post in the request's exchange.
+
+    From the serving side (team, invited expert, bureau): an internal note stops no clock; the first post the unit
+    can see is the answer — it stops the answer clock (and the accept clock, if still running) and the request is
+    answered. From the unit's contact: never internal, stops nothing; on an answered request it asks for more, so
+    the request is in progress again.
+    """
+    checked = _check_files(files)
+    with _written_files() as stored:
+        return _request_reply(
+            actor=actor, request=request, text=text, internal=internal, at=at, checked=checked, stored=stored
+        )
+
+
+def _request_reply(*, actor, request, text, internal, at, checked, stored) -> RequestMessage:
+    request = _locked(request)
+    _require(request, *OPEN)
+    at = at or timezone.now()
+    from_unit = actor.role == Role.UNIT_CONTACT
+    if from_unit and actor.unit_id != request.unit_id:
+        raise PermissionDenied
+    if from_unit and internal:
+        raise ValidationError(_("A unit cannot write internal notes."), code="internal")
+    message = RequestMessage(request=request, author=actor, text=text.strip(), is_internal=internal)
+    if from_unit:
+        if request.status == Status.ANSWERED:
+            request.status = Status.IN_PROGRESS
+    elif internal:
+        _stop_accept_clock(request, actor, at)  # working on it is accepting it
+        if request.status == Status.ACCEPTED:
+            request.status = Status.IN_PROGRESS
+    else:
+        _stop_accept_clock(request, actor, at)
+        if request.answered_at is None:
+            request.answered_at = at
+            message.is_answer = True
+        request.status = Status.ANSWERED
+    message.full_clean()
+    message.save()
+    if at != message.created_at:
+        RequestMessage.objects.filter(pk=message.pk).update(created_at=at)
+    _save(request)
+    _attach(actor=actor, checked=checked, stored=stored, request=request, message=message)
+    return message
+
+
+@transaction.atomic
+def request_refer(
+    *,
+    actor: User,
+    request: Request,
+    department: str,
+    contact: str,
+    referred_on: datetime.date,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Referral:
+    """Refers a request outside the programme's remit to another department (反馈对接). Counts as the answer: it
+    stops the answer clock (and the accept clock)."""
+    request = _locked(request)
+    _require(request, Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ANSWERED)
+    at = at or timezone.now()
+    referral = Referral(
+        request=request,
+        department=department.strip(),
+        contact=contact.strip(),
+        referred_on=referred_on,
+        note=note.strip(),
+        referred_by=actor,
+    )
+    referral.full_clean()
+    referral.save()
+    _stop_accept_clock(request, actor, at)
+    if request.answered_at is None:
+        request.answered_at = at
+    request.status = Status.REFERRED
+    _save(request)
+    return referral
+
+
+@transaction.atomic
+def referral_reply_record(*, actor: User, referral: Referral, reply: str, replied_on: datetime.date) -> Referral:
+    """Records the other department's reply; the request is then answered and the unit may close it."""
+    request = _locked(referral.request)
+    _require(request, Status.REFERRED)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not reply.strip():
+        raise ValidationError(_("Write the department's reply."), code="required")
+    if replied_on < referral.referred_on:
+        raise ValidationError(_("The reply cannot come before the referral."), code="date_order")
+    referral.reply, referral.replied_on, referral.reply_recorded_by = reply.strip(), replied_on, actor
+    referral.full_clean()
+    referral.save()
+    request.status = Status.ANSWERED
+    _save(request)
+    return referral
+
+
+def _require_unit_contact(actor: User, request: Request) -> None:
+    if not (actor.is_authenticated and actor.role == Role.UNIT_CONTACT and actor.unit_id == request.unit_id):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def request_close(*, actor: User, request: Request, rating: int, comment: str = "") -> Request:
+    """The unit's contact closes an answered request with a satisfaction rating (1–5) and an optional comment."""
+    _require_unit_contact(actor, request)
+    request = _locked(request)
+    _require(request, Status.ANSWERED)
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError(_("Rate from 1 to 5."), code="rating")
+    request.status, request.rating, request.rating_comment = Status.CLOSED, rating, comment.strip()
+    request.closed_at = timezone.now()
+    return _save(request)
+
+
+@transaction.atomic
+def request_reopen(*, actor: User, request: Request, reason: str) -> Request:
+    """The unit's contact reopens a closed request, saying why (posted in the exchange). The rating is withdrawn
+    (kept in the history); the clocks are not restarted."""
+    _require_unit_contact(actor, request)
+    request = _locked(request)
+    _require(request, Status.CLOSED)
+    if not reason.strip():
+        raise ValidationError(_("Say why the request is reopened."), code="required")
+    request.status, request.rating, request.rating_comment, request.closed_at = Status.IN_PROGRESS, None, "", None
+    request.reopen_count += 1
+    _save(request)
+    RequestMessage.objects.create(request=request, author=actor, text=reason.strip())
+    return request
+
+
+@transaction.atomic
+def response_limit_set(*, actor: User | None, kind: str, accept_days: int, answer_days: int) -> ResponseLimit:
+    """The bureau changes a kind's limits; requests submitted from now on use them."""
+    limit = ResponseLimit.objects.select_for_update().filter(kind=kind).first() or ResponseLimit(kind=kind)
+    limit.accept_days, limit.answer_days = accept_days, answer_days
+    limit.full_clean()
+    limit.save()
+    return limit
