@@ -6,4 +6,5 @@ app_name = "archives"
 
 urlpatterns = [
     path("attachments/<uuid:uid>/", views.attachment_download, name="attachment_download"),
+    path("response-limits/", views.response_limit_settings, name="response_limits"),
 ]
