@@ -12,14 +12,12 @@ import time
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.access import visible_plan_versions, visible_units
 from huhang.vocabulary import TaskArea
-from plans import pdf, suggestions
-from plans.models import Plan, PlanVersion
+from plans import pdf, selectors, suggestions
 
 if TYPE_CHECKING:
     import uuid
@@ -29,18 +27,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _version_for_user(*, user, uid: uuid.UUID, number: int) -> PlanVersion:
-    """One version the user may read: unit contacts and officers only the approved one, the team and the bureau
-    every version; 404 otherwise."""
-    try:
-        return visible_plan_versions(user).select_related("plan__unit").get(plan__uid=uid, number=number)
-    except PlanVersion.DoesNotExist as missing:
-        raise Http404 from missing
-
-
 @require_GET
 def plan_pdf(request: HttpRequest, uid: uuid.UUID, number: int) -> FileResponse:
-    version = _version_for_user(user=request.user, uid=uid, number=number)
+    version = selectors.plan_version_get_for_user(user=request.user, uid=uid, number=number)
     started = time.monotonic()
     content = pdf.plan_pdf(version=version)
     logger.info("plan pdf %s v%s rendered in %.2f s", version.plan.uid, version.number, time.monotonic() - started)
@@ -59,10 +48,7 @@ def plan_pdf(request: HttpRequest, uid: uuid.UUID, number: int) -> FileResponse:
 def suggest_experts(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     """htmx partial: experts of the pool for `?area=<TaskArea value>` on this plan. Bureau and serving team only:
     404 outside the user's units, 403 for roles that see the plan but do not write or review it."""
-    try:
-        plan = Plan.objects.select_related("unit").get(uid=uid, unit__in=visible_units(request.user))
-    except Plan.DoesNotExist as missing:
-        raise Http404 from missing
+    plan = selectors.plan_of_visible_unit(user=request.user, uid=uid)
     if not (request.user.has_perm("plans.write_plans") or request.user.has_perm("plans.review_plans")):
         raise PermissionDenied
     # `new-area` is the area select of the editor's add-measure form, which calls this view as it changes.

@@ -32,7 +32,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import visible_plan_versions
+from accounts.access import visible_plan_versions, visible_units
 from huhang.models import ProgrammeSettings
 from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 from units.models import ListingEvent
@@ -79,6 +79,22 @@ def plan_get_for_user(*, user: User, uid: uuid.UUID | str, for_write: bool = Fal
     if for_review and not user.has_perm("plans.review_plans"):
         raise PermissionDenied
     return plan
+
+
+def plan_version_get_for_user(*, user: User, uid: uuid.UUID | str, number: int) -> PlanVersion:
+    """One version the user may read (unit contacts and officers only the approved one); 404 otherwise."""
+    try:
+        return visible_plan_versions(user).select_related("plan__unit").get(plan__uid=uid, number=number)
+    except (PlanVersion.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+
+
+def plan_of_visible_unit(*, user: User, uid: uuid.UUID | str) -> Plan:
+    """A plan of a unit in the user's scope, whatever its versions; 404 otherwise. The caller checks the role."""
+    try:
+        return Plan.objects.select_related("unit").get(uid=uid, unit__in=visible_units(user))
+    except (Plan.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
 
 
 def may_read_all_versions(user: User) -> bool:
