@@ -323,7 +323,7 @@ def _attachment_path(instance: "Attachment", filename: str) -> str:
 
 class Attachment(TimeStampedModel):
     """A file of an activity or of a request (optionally of one message in its exchange). Stored outside the web
-    root under a random name; served only by archives.views.attachment_download after a scope check."""
+    root under a random name; served only by archives.views.attachments.attachment_download after a scope check."""
 
     uid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
     activity = models.ForeignKey(

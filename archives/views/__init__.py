@@ -1,0 +1,1 @@
+"""The archive's pages, one module per journey: activities, requests, attachments, response limits."""
