@@ -157,6 +157,13 @@ class RequestQuerySet(models.QuerySet):
             accept_met=met("accepted_at", "accept_due_at"), answer_met=met("answered_at", "answer_due_at")
         )
 
+    def past_due(self, *, now=None):
+        """Requests with a clock still running after its due time: the figure on the home pages and in the lists."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(accepted_at__isnull=True, accept_due_at__lt=now) | Q(answered_at__isnull=True, answer_due_at__lt=now)
+        )
+
     def accept_overdue(self, *, now=None):
         return self.filter(accepted_at__isnull=True, accept_due_at__lt=now or timezone.now())
 

@@ -6,9 +6,10 @@ A record outside the user's scope is absent: the `*_get_for_user` accessors answ
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.access import (
@@ -17,12 +18,14 @@ from accounts.access import (
     visible_request_messages,
     visible_requests,
 )
-from archives.models import Activity, ActivityMeasure, Attachment, Request, RequestMessage
+from accounts.models import Role
+from archives.models import Activity, ActivityMeasure, Attachment, Referral, Request, RequestMessage
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from teams.models import Team
-    from units.models import Unit
+    from plans.models import Measure
+    from teams.models import Person, Team
+    from units.models import Unit, UnitContact
 
 
 def activity_list_for_user(*, user: User, unit: Unit | None = None, team: Team | None = None) -> QuerySet[Activity]:
@@ -55,6 +58,68 @@ def activity_get_for_user(*, user: User, uid: uuid.UUID | str) -> Activity:
         raise Http404 from missing
 
 
+# The pool's kinds that come in as the X of 1+2+X; service commissioners hold the teams' fixed seats.
+EXPERT_KINDS = ("protection_centre", "think_tank", "ip_police", "lawyer", "service_agency")
+
+
+def activity_invitable_experts(*, unit: Unit, activity: Activity | None = None) -> QuerySet[Person]:
+    """Experts who may be invited to an activity of `unit`: active pool people of the expert kinds with a signed
+    confidentiality undertaking, not holding a seat in the serving team, not yet invited to `activity`."""
+    from django.utils import timezone
+
+    from teams.models import Membership, Person
+
+    seats = Membership.objects.filter(team__assignments__unit=unit, team__assignments__end__isnull=True)
+    experts = Person.objects.filter(
+        is_active=True, kind__in=EXPERT_KINDS, confidentiality_signed_on__lte=timezone.localdate()
+    ).exclude(pk__in=seats.values("person_id"))
+    if activity is not None:
+        experts = experts.exclude(pk__in=activity.experts.through.objects.filter(activity=activity).values("person"))
+    return experts.order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class ActivityChoices:
+    """What the activity form offers for one unit."""
+
+    team_people: list[Person]  # the serving team's leader and core members
+    contacts: list[UnitContact]  # the unit's contacts
+    measures: list[Measure]  # the open measures of the unit's plan in force
+    experts: list[Person]  # activity_invitable_experts
+    me: Person | None  # the person record of the user, to tick them as a participant
+
+
+def activity_choices(*, user: User, unit: Unit, activity: Activity | None = None) -> ActivityChoices:
+    """The choices of the log and edit forms. Someone already recorded on `activity` stays a choice even if they
+    have since left the team or the pool."""
+    from plans.models import Measure
+    from teams.models import Membership, Person
+    from units.models import UnitContact
+
+    seats = (
+        Membership.objects.filter(team__assignments__unit=unit, team__assignments__end__isnull=True)
+        .select_related("person")
+        .order_by("-role", "person__name", "pk")  # "leader" sorts after "core": descending puts the leader first
+    )
+    team_people = [seat.person for seat in seats]
+    experts = list(activity_invitable_experts(unit=unit))
+    if activity is not None:
+        team_people += [person for person in activity.team_participants.all() if person not in team_people]
+        experts += [person for person in activity.experts.all() if person not in experts]
+    measures = (
+        Measure.objects.filter(version__plan__unit=unit, version__plan__in_force=F("version"))
+        .exclude(status__in=[Measure.Status.DONE, Measure.Status.CANCELLED])
+        .order_by("position", "pk")
+    )
+    return ActivityChoices(
+        team_people=team_people,
+        contacts=list(UnitContact.objects.filter(unit=unit)),
+        measures=list(measures),
+        experts=experts,
+        me=Person.objects.filter(user=user).first() if user.is_authenticated else None,
+    )
+
+
 def request_list_for_user(
     *, user: User, unit: Unit | None = None, team: Team | None = None, status: str | None = None
 ) -> QuerySet[Request]:
@@ -75,7 +140,11 @@ def request_get_for_user(*, user: User, uid: uuid.UUID | str) -> Request:
             visible_requests(user)
             .with_timeliness()
             .select_related("unit", "team", "raised_by", "accepted_by")
-            .prefetch_related("experts", "referrals")
+            .prefetch_related(
+                "experts",
+                "attachments",
+                Prefetch("referrals", Referral.objects.select_related("referred_by", "reply_recorded_by")),
+            )
             .get(uid=uid)
         )
     except (Request.DoesNotExist, ValueError, TypeError) as missing:
@@ -99,3 +168,21 @@ def attachment_get_for_user(*, user: User, uid: uuid.UUID | str) -> Attachment:
         return visible_attachments(user).get(uid=uid)
     except (Attachment.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404 from missing
+
+
+def invitable_experts() -> QuerySet[Person]:
+    """The pool's people an activity or a request may invite (the X of 1+2+X): active, with a signed confidentiality
+    undertaking. The services check the same again when the invitation is written."""
+    from teams.models import Person
+
+    return Person.objects.filter(is_active=True, confidentiality_signed_on__isnull=False).order_by("kind", "name")
+
+
+def units_for_recording(*, user: User) -> QuerySet[Unit]:
+    """The units a user may record an activity or log a request for: for a team member, the listed units their team
+    serves; for a unit's contact, their unit."""
+    from accounts.access import visible_units
+
+    if user.role not in (Role.TEAM_MEMBER, Role.UNIT_CONTACT):
+        return visible_units(user).none()
+    return visible_units(user).filter(is_listed=True).select_related("division").order_by("name")

@@ -278,6 +278,8 @@ def _require(request: Request, *statuses: str) -> None:
 
 
 OPEN = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REFERRED, Status.ANSWERED)
+# Once referred, a request waits for the department's reply.
+REFERABLE = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ANSWERED)
 
 
 def _stop_accept_clock(request: Request, actor: User | None, at: datetime.datetime) -> None:
@@ -379,7 +381,7 @@ def request_refer(
     """Refers a request outside the programme's remit to another department (反馈对接). Counts as the answer: it
     stops the answer clock (and the accept clock)."""
     request = _locked(request)
-    _require(request, Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ANSWERED)
+    _require(request, *REFERABLE)
     at = at or timezone.now()
     referral = Referral(
         request=request,

@@ -10,18 +10,24 @@ from units.models import Division, Unit
 from units.text import normalise_credit_code, normalise_text
 
 
-def search_units(queryset: QuerySet, value: str, *, prefix: str = "") -> QuerySet:
-    """By name, by credit code, or by the name's pinyin initials (qtsys finds 钱塘实验室). `prefix` reaches the unit
-    through a relation (`plan__unit__`), so every list that shows units searches them the same way."""
+def unit_search_q(value: str, *, prefix: str = "") -> Q | None:
+    """By name, by credit code, or by the name's pinyin initials (qtsys finds 钱塘实验室); None for an empty search.
+    `prefix` reaches the unit through a relation (`plan__unit__`), so every list that shows units searches them the
+    same way."""
     text = normalise_text(value)
     if not text:
-        return queryset
+        return None
     condition = Q(**{f"{prefix}name__icontains": text}) | Q(
         **{f"{prefix}credit_code__startswith": normalise_credit_code(text)}
     )
     if text.isascii() and text.replace(" ", "").isalnum():
         condition |= Q(**{f"{prefix}name_initials__contains": text.replace(" ", "").lower()})
-    return queryset.filter(condition)
+    return condition
+
+
+def search_units(queryset: QuerySet, value: str, *, prefix: str = "") -> QuerySet:
+    condition = unit_search_q(value, prefix=prefix)
+    return queryset if condition is None else queryset.filter(condition)
 
 
 PAST_DUE = "past_due"

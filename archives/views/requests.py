@@ -1,13 +1,281 @@
 """The requests' pages: lists with deadlines, raising a request, its thread and every step of its handling.
-Thin: reads through archives/selectors.py, writes through archives/services.py.
+
+Thin: reads through archives/selectors.py (404 out of scope), rights from accounts/rules.py (403 in scope without the
+right), writes through archives/services.py, whose ValidationErrors come back as form errors, never a 500.
+The thread page shows each user the forms for what they may do; every action posts to its own URL and comes back to
+the thread, with the form and its errors when the input was refused.
 """
 
-from django.http import Http404
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+
+from accounts.access import sees_internal_notes
+from archives import selectors, services
+from archives.filters import RequestFilter
+from archives.forms.requests import (
+    CloseForm,
+    InviteExpertForm,
+    ReferForm,
+    ReferralReplyForm,
+    ReopenForm,
+    ReplyForm,
+    RequestForm,
+)
+from archives.models import Request
+from huhang.forms import add_service_error
+
+if TYPE_CHECKING:
+    import uuid
+
+    from django.http import HttpRequest, HttpResponse
+
+    from accounts.models import User
+
+Status = Request.Status
 
 
-def _todo(request, *args, **kwargs):  # replaced as the pages land
-    raise Http404
+class RequestListView(FilterView):
+    """Every role reads the requests of its scope (an officer their jurisdiction's, read-only)."""
+
+    filterset_class = RequestFilter
+    template_name = "archives/request_list.html"
+    paginate_by = 25
+    strict = False
+
+    def get_queryset(self):
+        return selectors.request_list_for_user(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "may_raise": bool(selectors.units_for_recording(user=self.request.user).exists()),
+        }
 
 
-request_list = request_create = request_detail = request_accept = request_reply = request_invite_expert = _todo
-request_refer = referral_reply = request_close = request_reopen = _todo
+request_list = RequestListView.as_view()
+
+
+def request_create(request: HttpRequest) -> HttpResponse:
+    """A unit's contact raises a request for their unit; a team member logs one on a served unit's behalf."""
+    units = selectors.units_for_recording(user=request.user)
+    if not units.exists():
+        raise PermissionDenied
+    form = RequestForm(request.POST or None, request.FILES or None, units=units, initial=_chosen_unit(request, units))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not request.user.has_perm("archives.raise_request", data["unit"]):
+            raise PermissionDenied
+        try:
+            raised = services.request_submit(
+                actor=request.user,
+                unit=data["unit"],
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                files=data["files"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The request has been submitted; your service team sees it now."))
+            return redirect("archives:request_detail", uid=raised.uid)
+    return render(request, "archives/request_form.html", {"form": form})
+
+
+def _chosen_unit(request: HttpRequest, units) -> dict[str, Any]:
+    uid = request.GET.get("unit")
+    if not uid:
+        return {}
+    try:
+        return {"unit": units.filter(uid=uid).first()}
+    except ValidationError:
+        return {}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The thread
+
+
+def _rights(user: User, request_: Request) -> dict[str, bool]:
+    handle = user.has_perm("archives.handle_request", request_)
+    is_open = request_.status != Status.CLOSED
+    contact = user.has_perm("archives.close_request", request_)
+    return {
+        "can_handle": handle and is_open,
+        "can_accept": handle and request_.status == Status.SUBMITTED,
+        "can_refer": handle
+        and request_.status in (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ANSWERED),
+        "can_reply": is_open and user.has_perm("archives.reply_request", request_),
+        "can_close": contact and request_.status == Status.ANSWERED,
+        "can_reopen": contact and request_.status == Status.CLOSED,
+    }
+
+
+def _thread(request: HttpRequest, request_: Request, *, forms: dict[str, Any] | None = None, status: int = 200):
+    """The thread page, with fresh forms for what the user may do, or the refused `forms` with their errors."""
+    user = request.user
+    rights = _rights(user, request_)
+    experts = selectors.invitable_experts().exclude(pk__in=[expert.pk for expert in request_.experts.all()])
+    context: dict[str, Any] = {
+        "req": request_,
+        "posts": selectors.request_messages_for_user(user=user, request=request_),
+        "request_files": [file for file in request_.attachments.all() if file.message_id is None],
+        "referrals": request_.referrals.all(),
+        "sees_internal": sees_internal_notes(user),
+        "reply_form": ReplyForm(may_write_internal=sees_internal_notes(user), initial=_reply_initial(user)),
+        "invite_form": InviteExpertForm(experts=experts),
+        "refer_form": ReferForm(),
+        "referral_reply_form": ReferralReplyForm(),
+        "close_form": CloseForm(),
+        "reopen_form": ReopenForm(),
+        **rights,
+    }
+    context.update(forms or {})
+    return render(request, "archives/request_detail.html", context, status=status)
+
+
+def _reply_initial(user: User) -> dict[str, bool]:
+    # An invited expert's opinion is for the team by default; the team decides what the unit reads.
+    from accounts.models import Role
+
+    return {"internal": user.role == Role.EXPERT}
+
+
+def request_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    return _thread(request, selectors.request_get_for_user(user=request.user, uid=uid))
+
+
+def _action(
+    request: HttpRequest, uid: uuid.UUID, *, permission: str, form_name: str, form, perform, success: str, extra=None
+):
+    """One step of the handling: 404 out of scope, 403 without the right, the thread with errors on bad input."""
+    request_ = selectors.request_get_for_user(user=request.user, uid=uid)
+    if not request.user.has_perm(permission, request_):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            perform(request_, form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("archives:request_detail", uid=request_.uid)
+    return _thread(request, request_, forms={form_name: form, **(extra or {})}, status=400)
+
+
+@require_POST
+def request_accept(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    request_ = selectors.request_get_for_user(user=request.user, uid=uid)
+    if not request.user.has_perm("archives.handle_request", request_):
+        raise PermissionDenied
+    try:
+        services.request_accept(actor=request.user, request=request_)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The request has been accepted."))
+    return redirect("archives:request_detail", uid=request_.uid)
+
+
+@require_POST
+def request_reply(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    form = ReplyForm(request.POST, request.FILES, may_write_internal=sees_internal_notes(request.user))
+
+    def perform(request_, data):
+        services.request_reply(
+            actor=request.user,
+            request=request_,
+            text=data["text"],
+            internal=data.get("internal", False),
+            files=data["files"],
+        )
+
+    return _action(
+        request,
+        uid,
+        permission="archives.reply_request",
+        form_name="reply_form",
+        form=form,
+        perform=perform,
+        success=_("Your message has been posted."),
+    )
+
+
+@require_POST
+def request_invite_expert(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    form = InviteExpertForm(request.POST, experts=selectors.invitable_experts())
+    return _action(
+        request,
+        uid,
+        permission="archives.handle_request",
+        form_name="invite_form",
+        form=form,
+        perform=lambda request_, data: services.request_invite_expert(
+            actor=request.user, request=request_, expert=data["expert"]
+        ),
+        success=_("The expert has been invited; they can now read the request and post their opinion."),
+    )
+
+
+@require_POST
+def request_refer(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    return _action(
+        request,
+        uid,
+        permission="archives.handle_request",
+        form_name="refer_form",
+        form=ReferForm(request.POST),
+        perform=lambda request_, data: services.request_refer(actor=request.user, request=request_, **data),
+        success=_("The request has been referred; record the department's reply when it comes."),
+    )
+
+
+@require_POST
+def referral_reply(request: HttpRequest, uid: uuid.UUID, referral_id: int) -> HttpResponse:
+    def perform(request_, data):
+        referral = get_object_or_404(request_.referrals, pk=referral_id)
+        services.referral_reply_record(actor=request.user, referral=referral, **data)
+
+    return _action(
+        request,
+        uid,
+        permission="archives.handle_request",
+        form_name="referral_reply_form",
+        form=ReferralReplyForm(request.POST),
+        perform=perform,
+        success=_("The department's reply has been recorded; the unit can now close the request."),
+        extra={"referral_reply_id": referral_id},
+    )
+
+
+@require_POST
+def request_close(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    return _action(
+        request,
+        uid,
+        permission="archives.close_request",
+        form_name="close_form",
+        form=CloseForm(request.POST),
+        perform=lambda request_, data: services.request_close(actor=request.user, request=request_, **data),
+        success=_("Thank you: the request is closed with your rating."),
+    )
+
+
+@require_POST
+def request_reopen(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    return _action(
+        request,
+        uid,
+        permission="archives.close_request",
+        form_name="reopen_form",
+        form=ReopenForm(request.POST),
+        perform=lambda request_, data: services.request_reopen(actor=request.user, request=request_, **data),
+        success=_("The request is open again; the service team has been told why."),
+    )

@@ -1,0 +1,94 @@
+"""Forms of the request pages: raising a request, posting in its exchange, inviting an expert, referring it, recording
+the department's reply, rating and closing it, reopening it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from archives.forms.files import MultipleFileField
+from archives.models import RequestKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _not_in_future(day):
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."), code="future")
+    return day
+
+
+class RequestForm(forms.Form):
+    """`units` is the queryset the user may raise a request for; with one unit (a unit's contact) it is not asked."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=_("Choose a unit"))
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=[("", _("Choose a kind")), *RequestKind.choices])
+    title = forms.CharField(label=_("Subject"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What you need, by when, and what has been done so far."),
+    )
+    files = MultipleFileField()
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0]
+            self.fields["unit"].widget = forms.HiddenInput()
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
+    internal = forms.BooleanField(
+        label=_("Internal note (only the service side sees it; the unit does not)"), required=False
+    )
+    files = MultipleFileField()
+
+    def __init__(self, *args, may_write_internal: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_write_internal:
+            del self.fields["internal"]
+
+
+class InviteExpertForm(forms.Form):
+    expert = forms.ModelChoiceField(label=_("Expert"), queryset=None, empty_label=_("Choose an expert"))
+
+    def __init__(self, *args, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = experts
+        self.fields["expert"].label_from_instance = lambda person: f"{person.name}（{person.get_kind_display()}）"
+
+
+class ReferForm(forms.Form):
+    department = forms.CharField(label=_("Department"), max_length=128)
+    contact = forms.CharField(label=_("Contact at the department"), max_length=128, help_text=_("Name and phone."))
+    referred_on = forms.DateField(label=_("Referred on"), widget=DATE, validators=[_not_in_future])
+    note = forms.CharField(label=_("Note to the unit"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReferralReplyForm(forms.Form):
+    reply = forms.CharField(label=_("The department's reply"), widget=forms.Textarea(attrs={"rows": 3}))
+    replied_on = forms.DateField(label=_("Replied on"), widget=DATE, validators=[_not_in_future])
+
+
+class CloseForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the service?"),
+        coerce=int,
+        choices=[
+            (5, _("5 – very satisfied")),
+            (4, _("4 – satisfied")),
+            (3, _("3 – acceptable")),
+            (2, _("2 – dissatisfied")),
+            (1, _("1 – very dissatisfied")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the request reopened?"), widget=forms.Textarea(attrs={"rows": 3}))
