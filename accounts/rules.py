@@ -27,7 +27,10 @@ rules.add_perm("plans.review_plans", is_bureau)
 rules.add_perm("plans.view_plans_overview", is_bureau)
 
 # The service archive and the requests. Object-level rules take the activity, the request (or, to record, the unit).
-from accounts.access import invited_to_record, serves_record_unit, speaks_for_record_unit  # noqa: E402
+from accounts.access import invited_to_record, is_expert, serves_record_unit, speaks_for_record_unit  # noqa: E402
+
+# The archive list: officers do not see the archive (it is the team's working record); the scope narrows the rows.
+rules.add_perm("archives.browse_activities", is_bureau | is_team_member | is_expert | is_unit_contact)
 
 rules.add_perm("archives.record_activity", serves_record_unit)  # object: the unit
 rules.add_perm("archives.change_activity", serves_record_unit)

@@ -37,6 +37,14 @@ NAV_ITEMS: list[NavItem] = [
         "journal-text",
         lambda user: user.has_perm("plans.view_plans_overview") or user.has_perm("plans.write_plans"),
     ),
+    # Every role reads the requests of its scope; the archive is not the officers' (accounts/rules.py).
+    NavItem(_("Requests"), "archives:request_list", "chat-left-text", lambda user: True),
+    NavItem(
+        _("Service archive"),
+        "archives:activity_list",
+        "archive",
+        lambda user: user.has_perm("archives.browse_activities"),
+    ),
     NavItem(_("Service teams"), "teams:list", "people", lambda user: user.has_perm("teams.manage_teams")),
     NavItem(_("Personnel pool"), "teams:person_list", "person-vcard", lambda user: user.has_perm("teams.manage_teams")),
     NavItem(_("Workload"), "teams:workload", "bar-chart", lambda user: user.has_perm("teams.view_workload")),
