@@ -30,6 +30,7 @@ for entry in catalogue:
         entry.msgstr = translations[entry.msgid]
         if entry.fuzzy:
             entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgctxt = None  # the guess it was based on is gone too
 catalogue.save()
 for entry in catalogue.untranslated_entries():
     print("UNTRANSLATED:", repr(entry.msgid))
