@@ -43,11 +43,39 @@ def unit_get_for_user(*, user: User, uid: uuid.UUID | str, for_write: bool = Fal
     return unit
 
 
-def unit_detail(*, unit: Unit) -> Unit:
-    """The unit page's related rows, fetched once each."""
+def unit_detail(*, unit: Unit, user: User) -> Unit:
+    """The unit page's related rows, fetched once each. The activities and requests of the timeline come through
+    the user's scopes (`timeline_activities`, `timeline_requests`): a city officer gets no activities."""
+    from django.db.models.functions import Left
+
+    from accounts.access import visible_activities, visible_requests
+    from archives.models import ActivityMeasure, Referral
     from plans.models import Measure, PlanEvent
     from teams.models import Assignment
+    from units.timeline import EXCERPT_CHARS
 
+    activities = (
+        visible_activities(user)
+        .only("uid", "unit_id", "date", "kind")
+        .annotate(excerpt=Left("summary", EXCERPT_CHARS + 1))
+        .prefetch_related(
+            Prefetch(
+                "advances",
+                queryset=ActivityMeasure.objects.select_related("measure").only(
+                    "activity_id", "measure_id", "measure__area"
+                ),
+            )
+        )
+    )
+    requests = (
+        visible_requests(user)
+        .only("uid", "unit_id", "kind", "title", "status", "submitted_at")
+        .prefetch_related(
+            Prefetch(
+                "referrals", queryset=Referral.objects.only("request_id", "department", "referred_on", "replied_on")
+            )
+        )
+    )
     return (
         Unit.objects.filter(pk=unit.pk)
         .select_related("division__city", "plan__in_force", "plan__working")
@@ -62,6 +90,8 @@ def unit_detail(*, unit: Unit) -> Unit:
             Prefetch("ip_profiles", queryset=IPProfile.objects.order_by("-as_of")),
             Prefetch("listing_events", queryset=ListingEvent.objects.select_related("recorded_by")),
             Prefetch("assignments", queryset=Assignment.objects.select_related("team").order_by("-start", "-pk")),
+            Prefetch("activities", queryset=activities, to_attr="timeline_activities"),
+            Prefetch("requests", queryset=requests, to_attr="timeline_requests"),
         )
         .get()
     )
