@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from huhang.models import TimeStampedModel
+from huhang.vocabulary import TaskArea
 
 
 class Activity(TimeStampedModel):
@@ -96,6 +97,22 @@ class RequestKind(models.TextChoices):
     ENFORCEMENT = "enforcement", _("Enforcement guidance")
     SERVICE_AGENCY = "service_agency", _("Matchmaking with service agencies")
     OTHER_DEPARTMENT = "other_department", _("Matters of other departments")
+
+
+# The task area a request of each kind serves (the action plan, 主要任务 3, 4, 6 and 7). Consultation, guidance and
+# other departments' matters can concern any area: they belong to none, so an area filter leaves them out.
+REQUEST_KIND_AREAS: dict[str, TaskArea | None] = {
+    RequestKind.CONSULTATION: None,
+    RequestKind.GUIDANCE: None,
+    RequestKind.PATENT_NAVIGATION: TaskArea.COORDINATED_INNOVATION,
+    RequestKind.PRE_EXAMINATION: TaskArea.PORTFOLIO_LAYOUT,
+    RequestKind.PRIORITY_EXAMINATION: TaskArea.PORTFOLIO_LAYOUT,
+    RequestKind.COMMERCIALISATION: TaskArea.COMMERCIALISATION,
+    RequestKind.MONITORING: TaskArea.PROTECTION,
+    RequestKind.ENFORCEMENT: TaskArea.PROTECTION,
+    RequestKind.SERVICE_AGENCY: TaskArea.COMMERCIALISATION,
+    RequestKind.OTHER_DEPARTMENT: None,
+}
 
 
 # The kinds that are a service rather than an answer: they get the longer default limit.

@@ -35,8 +35,11 @@ def activity_list_for_user(*, user: User, unit: Unit | None = None, team: Team |
         activities = activities.filter(unit=unit)
     if team is not None:
         activities = activities.filter(team=team)
-    return activities.annotate(attachment_count=Count("attachments", distinct=True)).prefetch_related(
-        "team_participants", "experts"
+    # Meta.ordering does not apply to an aggregated query: the newest first, explicitly.
+    return (
+        activities.annotate(attachment_count=Count("attachments", distinct=True))
+        .prefetch_related("team_participants", "experts")
+        .order_by("-date", "-pk")
     )
 
 
@@ -186,3 +189,62 @@ def units_for_recording(*, user: User) -> QuerySet[Unit]:
     if user.role not in (Role.TEAM_MEMBER, Role.UNIT_CONTACT):
         return visible_units(user).none()
     return visible_units(user).filter(is_listed=True).select_related("division").order_by("name")
+
+
+# --- The home pages: figures and short lists, each one query through the scopes -------------------------------
+
+HOME_ROWS = 10
+
+
+def request_figures_for_user(*, user: User, now=None) -> dict[str, int]:
+    """The requests of the user's scope counted in one query: all, open (not closed), past due (a clock still
+    running after its due time, as the list's `overdue=yes`), and each clock past due on its own."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    now = now or timezone.now()
+
+    def among(subset) -> Q:
+        return Q(pk__in=subset.values("pk"))
+
+    return visible_requests(user).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=~Q(status=Request.Status.CLOSED)),
+        past_due=Count("pk", filter=among(Request.objects.past_due(now=now))),
+        accept_overdue=Count("pk", filter=among(Request.objects.accept_overdue(now=now))),
+        answer_overdue=Count("pk", filter=among(Request.objects.answer_overdue(now=now))),
+    )
+
+
+def open_requests_for_user(*, user: User, limit: int = HOME_ROWS, now=None) -> list[Request]:
+    """The newest open (not closed) requests of the user's scope with their unit, `accept_met`/`answer_met` and a
+    `past_due` flag (a clock still running after its due time)."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    return list(
+        visible_requests(user)
+        .exclude(status=Request.Status.CLOSED)
+        .with_timeliness(now=now)
+        .annotate(past_due=Exists(Request.objects.past_due(now=now).filter(pk=OuterRef("pk"))))
+        .select_related("unit")
+        .order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def recent_requests_for_user(*, user: User, limit: int = HOME_ROWS) -> list[Request]:
+    """The newest requests of the user's scope, whatever their status (for an expert: those they are invited to)."""
+    return list(
+        visible_requests(user).with_timeliness().select_related("unit").order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def recent_activities_for_user(*, user: User, limit: int = HOME_ROWS) -> list[Activity]:
+    """The latest activities of the user's scope, with their unit (for an expert: those they are invited to)."""
+    return list(visible_activities(user).select_related("unit").order_by("-date", "-pk")[:limit])
+
+
+def activity_count_for_user(*, user: User, since, until) -> int:
+    """Activities of the user's scope dated between two days, both included."""
+    return visible_activities(user).filter(date__gte=since, date__lte=until).count()

@@ -37,23 +37,10 @@ KINDS = [
     ("referral", gettext_lazy("Referral")),
 ]
 
-# The task area a request of each kind serves (the action plan, 主要任务 3, 4, 6 and 7). Consultation, guidance and
-# other departments' matters can concern any area: they belong to none, so an area filter leaves them out.
-REQUEST_KIND_AREAS: dict[str, TaskArea | None] = {
-    "consultation": None,
-    "guidance": None,
-    "patent_navigation": TaskArea.COORDINATED_INNOVATION,
-    "pre_examination": TaskArea.PORTFOLIO_LAYOUT,
-    "priority_examination": TaskArea.PORTFOLIO_LAYOUT,
-    "commercialisation": TaskArea.COMMERCIALISATION,
-    "monitoring": TaskArea.PROTECTION,
-    "enforcement": TaskArea.PROTECTION,
-    "service_agency": TaskArea.COMMERCIALISATION,
-    "other_department": None,
-}
-
 
 def request_kind_areas(kind: str) -> frozenset[str]:
+    from archives.models import REQUEST_KIND_AREAS  # the archive builds on units, not the other way round
+
     area = REQUEST_KIND_AREAS.get(kind)
     return frozenset({area.value}) if area else frozenset()
 

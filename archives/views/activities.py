@@ -2,11 +2,222 @@
 inviting an expert and adding files. Thin: reads through archives/selectors.py, writes through archives/services.py.
 """
 
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from rules.contrib.views import PermissionRequiredMixin
+
+from accounts.models import Role
+from archives import services
+from archives.filters import ActivityFilter
+from archives.forms.activities import (
+    UPLOAD_ERROR_CODES,
+    ActivityCreateForm,
+    ActivityEditForm,
+    AttachForm,
+    InviteExpertForm,
+    measure_forms,
+)
+from archives.selectors import (
+    activity_choices,
+    activity_get_for_user,
+    activity_invitable_experts,
+    activity_list_for_user,
+    units_for_recording,
+)
+from huhang.forms import add_service_error
+from units.selectors import unit_get_for_user
+
+if TYPE_CHECKING:
+    from django import forms
+    from django.http import HttpRequest, HttpResponse
+
+    from archives.models import Activity
+    from units.models import Unit
+
+ACTIVITIES_PER_PAGE = 25
 
 
-def _todo(request, *args, **kwargs):  # replaced as the pages land
-    raise Http404
+class ActivityListView(PermissionRequiredMixin, FilterView):
+    """The archive as each role may read it: all of it for the bureau, the team's units for a team member, the
+    activities an expert was invited to, and the services their unit received for a unit's contact."""
+
+    permission_required = "archives.browse_activities"
+    filterset_class = ActivityFilter
+    template_name = "archives/activity_list.html"
+    paginate_by = ACTIVITIES_PER_PAGE
+    strict = False
+
+    def get_queryset(self):
+        return activity_list_for_user(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        role = self.request.user.role
+        return super().get_context_data(**kwargs) | {
+            "can_record": role == Role.TEAM_MEMBER,
+            "services_received": role == Role.UNIT_CONTACT,
+        }
 
 
-activity_list = activity_create = activity_detail = activity_edit = activity_invite_expert = activity_attach = _todo
+activity_list = ActivityListView.as_view()
+
+
+def _error_message(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _add_error(form: forms.Form, error: ValidationError) -> None:
+    """A refused file is said on the files field; anything else as archives.services said it."""
+    if getattr(error, "code", None) in UPLOAD_ERROR_CODES and "files" in form.fields:
+        form.add_error("files", error)
+    else:
+        add_service_error(form, error)
+
+
+def _unit_to_record(request: HttpRequest) -> Unit | None:
+    """The unit of `?unit=<uid>`: 404 outside the user's scope, 403 in scope for someone who may not record for it.
+    Without the parameter, a team member's only unit, or None (the page asks which one)."""
+    uid = request.GET.get("unit")
+    if uid:
+        try:
+            uid = uuid.UUID(uid)
+        except ValueError as missing:
+            raise Http404 from missing
+        unit = unit_get_for_user(user=request.user, uid=uid)
+        if not request.user.has_perm("archives.record_activity", unit):
+            raise PermissionDenied
+        return unit
+    if request.user.role != Role.TEAM_MEMBER:
+        raise PermissionDenied
+    units = list(units_for_recording(user=request.user)[:2])
+    return units[0] if len(units) == 1 else None
+
+
+def activity_create(request: HttpRequest) -> HttpResponse:
+    """Logging an activity, made for a phone on the way out of a visit. Everything is saved together or nothing:
+    the record, the progress notes on the measures it advanced and its files."""
+    unit = _unit_to_record(request)
+    context: dict[str, Any] = {"unit": unit, "units": units_for_recording(user=request.user)}
+    if unit is None:
+        return render(request, "archives/activity_form.html", context)
+    choices = activity_choices(user=request.user, unit=unit)
+    data = request.POST if request.method == "POST" else None
+    form = ActivityCreateForm(data, request.FILES if data is not None else None, choices=choices)
+    advances = measure_forms(choices.measures, data)
+    if data is not None:
+        measures_valid = [advance.is_valid() for advance in advances]  # every form checked: all errors at once
+        if form.is_valid() and all(measures_valid):
+            try:
+                activity = services.activity_create(
+                    actor=request.user,
+                    unit=unit,
+                    advances=[advance for form_ in advances if (advance := form_.advance())],
+                    files=form.cleaned_data["files"],
+                    **form.record(),
+                )
+            except ValidationError as error:
+                _add_error(form, error)
+            else:
+                messages.success(request, _("The activity has been recorded."))
+                return redirect("archives:activity_detail", uid=activity.uid)
+    context |= {
+        "form": form,
+        "measure_forms": advances,
+        "has_plan_measures": bool(choices.measures),
+        "measure_errors": any(advance.errors for advance in advances),
+        # A browser never sends a file input back filled: the files of a refused post must be chosen again.
+        "files_dropped": data is not None and bool(request.FILES),
+    }
+    return render(request, "archives/activity_form.html", context)
+
+
+def activity_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """Everything recorded. The serving team also gets the correction, invitation and file forms; an invited expert
+    and the unit's contact read it."""
+    activity = activity_get_for_user(user=request.user, uid=uid)
+    can_change = request.user.has_perm("archives.change_activity", activity)
+    context: dict[str, Any] = {
+        "activity": activity,
+        "can_change": can_change,
+        "unit_visible": request.user.role != Role.EXPERT,  # experts reach the activity, never the unit's page
+    }
+    if can_change:
+        experts = list(activity_invitable_experts(unit=activity.unit, activity=activity))
+        context |= {"invite_form": InviteExpertForm(experts=experts), "attach_form": AttachForm()}
+    return render(request, "archives/activity_detail.html", context)
+
+
+def _activity_to_change(request: HttpRequest, uid: uuid.UUID) -> Activity:
+    """404 outside the user's scope; 403 for those who read the activity but do not serve its unit."""
+    activity = activity_get_for_user(user=request.user, uid=uid)
+    if not request.user.has_perm("archives.change_activity", activity):
+        raise PermissionDenied
+    return activity
+
+
+def activity_edit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """Corrects the record; the measures it advanced and its files stay as they are."""
+    activity = _activity_to_change(request, uid)
+    choices = activity_choices(user=request.user, unit=activity.unit, activity=activity)
+    data = request.POST if request.method == "POST" else None
+    form = ActivityEditForm(data, activity=activity, choices=choices)
+    if data is not None and form.is_valid():
+        try:
+            services.activity_update(actor=request.user, activity=activity, **form.record())
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The activity record has been corrected."))
+            return redirect("archives:activity_detail", uid=activity.uid)
+    return render(request, "archives/activity_form.html", {"form": form, "activity": activity, "unit": activity.unit})
+
+
+def _to_detail(activity: Activity, anchor: str) -> HttpResponse:
+    return redirect(reverse("archives:activity_detail", kwargs={"uid": activity.uid}) + anchor)
+
+
+@require_POST
+def activity_invite_expert(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    activity = _activity_to_change(request, uid)
+    form = InviteExpertForm(
+        request.POST, experts=list(activity_invitable_experts(unit=activity.unit, activity=activity))
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the experts offered."))
+        return _to_detail(activity, "#experts")
+    expert = form.cleaned_data["expert"]
+    try:
+        services.activity_invite_expert(actor=request.user, activity=activity, expert=expert)
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        message = _("%(name)s has been invited and can now read this activity.") % {"name": expert.name}
+        messages.success(request, message)
+    return _to_detail(activity, "#experts")
+
+
+@require_POST
+def activity_attach(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """Adds files; one refused file refuses them all, and the message says why."""
+    activity = _activity_to_change(request, uid)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["files"]))
+        return _to_detail(activity, "#files")
+    try:
+        services.attachments_add(actor=request.user, files=form.cleaned_data["files"], activity=activity)
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(request, _("The files have been added."))
+    return _to_detail(activity, "#files")

@@ -10,14 +10,14 @@ from django.utils import translation
 
 from accounts.models import Role
 from archives import services
-from archives.models import Activity, Request, RequestMessage
+from archives.models import REQUEST_KIND_AREAS, Activity, Request, RequestMessage
 from archives.services import Advance
 from plans import services as plan_services
 from plans.models import Measure
 from tests.factories import ActivityFactory, RequestFactory
 from tests.plans.test_services import ready
 from units.models import ListingEvent
-from units.timeline import EXCERPT_CHARS, REQUEST_KIND_AREAS, TIMELINE_PER_PAGE
+from units.timeline import EXCERPT_CHARS, TIMELINE_PER_PAGE
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
