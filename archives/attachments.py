@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 from units.importing import reading
 
 # extension → (content type sent on download, what `filetype` must recognise, the folder an Office zip holds)
+# The codes check_upload refuses a file with: forms show such an error on their files field.
+UPLOAD_ERROR_CODES = frozenset({"type_not_allowed", "too_large", "empty", "content_mismatch", "unsafe_zip"})
+
 ALLOWED_TYPES: dict[str, tuple[str, str, str | None]] = {
     "pdf": ("application/pdf", "pdf", None),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", "word/"),

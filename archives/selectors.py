@@ -65,9 +65,10 @@ def activity_get_for_user(*, user: User, uid: uuid.UUID | str) -> Activity:
 EXPERT_KINDS = ("protection_centre", "think_tank", "ip_police", "lawyer", "service_agency")
 
 
-def activity_invitable_experts(*, unit: Unit, activity: Activity | None = None) -> QuerySet[Person]:
-    """Experts who may be invited to an activity of `unit`: active pool people of the expert kinds with a signed
-    confidentiality undertaking, not holding a seat in the serving team, not yet invited to `activity`."""
+def invitable_experts(*, unit: Unit, record: Activity | Request | None = None) -> QuerySet[Person]:
+    """Experts who may be invited to an activity or a request of `unit` (the X of 1+2+X): active pool people of the
+    expert kinds with a signed confidentiality undertaking, not holding a seat in the serving team, not yet invited
+    to `record`. The services check the undertaking again when the invitation is written."""
     from django.utils import timezone
 
     from teams.models import Membership, Person
@@ -76,8 +77,8 @@ def activity_invitable_experts(*, unit: Unit, activity: Activity | None = None) 
     experts = Person.objects.filter(
         is_active=True, kind__in=EXPERT_KINDS, confidentiality_signed_on__lte=timezone.localdate()
     ).exclude(pk__in=seats.values("person_id"))
-    if activity is not None:
-        experts = experts.exclude(pk__in=activity.experts.through.objects.filter(activity=activity).values("person"))
+    if record is not None:
+        experts = experts.exclude(pk__in=record.experts.values("pk"))
     return experts.order_by("name", "pk")
 
 
@@ -88,7 +89,7 @@ class ActivityChoices:
     team_people: list[Person]  # the serving team's leader and core members
     contacts: list[UnitContact]  # the unit's contacts
     measures: list[Measure]  # the open measures of the unit's plan in force
-    experts: list[Person]  # activity_invitable_experts
+    experts: list[Person]  # invitable_experts
     me: Person | None  # the person record of the user, to tick them as a participant
 
 
@@ -105,7 +106,7 @@ def activity_choices(*, user: User, unit: Unit, activity: Activity | None = None
         .order_by("-role", "person__name", "pk")  # "leader" sorts after "core": descending puts the leader first
     )
     team_people = [seat.person for seat in seats]
-    experts = list(activity_invitable_experts(unit=unit))
+    experts = list(invitable_experts(unit=unit))
     if activity is not None:
         team_people += [person for person in activity.team_participants.all() if person not in team_people]
         experts += [person for person in activity.experts.all() if person not in experts]
@@ -171,14 +172,6 @@ def attachment_get_for_user(*, user: User, uid: uuid.UUID | str) -> Attachment:
         return visible_attachments(user).get(uid=uid)
     except (Attachment.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404 from missing
-
-
-def invitable_experts() -> QuerySet[Person]:
-    """The pool's people an activity or a request may invite (the X of 1+2+X): active, with a signed confidentiality
-    undertaking. The services check the same again when the invitation is written."""
-    from teams.models import Person
-
-    return Person.objects.filter(is_active=True, confidentiality_signed_on__isnull=False).order_by("kind", "name")
 
 
 def units_for_recording(*, user: User) -> QuerySet[Unit]:

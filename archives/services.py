@@ -204,7 +204,11 @@ def activity_update(
     if any(contact.unit_id != activity.unit_id for contact in attendees):
         raise ValidationError(_("Attendees must be contacts of the unit."), code="attendee_unit")
     activity.team_participants.set(list(team_participants))
-    activity.experts.set(_signed_experts(experts))
+    # Experts already on the record stay even if their undertaking lapsed since; newly added ones must be signed.
+    experts = list(experts)
+    already = set(activity.experts.values_list("pk", flat=True))
+    _signed_experts([expert for expert in experts if expert.pk not in already])
+    activity.experts.set(experts)
     activity.unit_attendees.set(attendees)
     return activity
 

@@ -6,59 +6,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archives.attachments import ALLOWED_TYPES
+from archives.forms.fields import DateInput, MultipleFileField, MultipleFileInput
 from archives.models import Activity
 from archives.services import Advance
 from plans.models import Measure
 
 if TYPE_CHECKING:
     from archives.selectors import ActivityChoices
-    from teams.models import Person
 
-# The codes of archives.attachments.check_upload: such an error belongs to the files field.
-UPLOAD_ERROR_CODES = frozenset({"type_not_allowed", "too_large", "empty", "content_mismatch", "unsafe_zip"})
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; ISO dates both ways."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the list may be empty unless the field is required."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("allow_empty_file", True)  # archives.attachments refuses it, naming the file
-        accept = ",".join(f".{extension}" for extension in ALLOWED_TYPES)
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept, "class": "form-control-lg"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        if isinstance(data, list | tuple):
-            files = [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        else:
-            files = [super().clean(data, initial)] if data else []
-        if self.required and not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return files
-
-
-def files_help_text() -> str:
-    return _("PDF, Word, Excel, PowerPoint, JPG or PNG, up to %(limit)s MB each. You can choose several.") % {
-        "limit": round(settings.ATTACHMENT_MAX_BYTES / (1024 * 1024))
-    }
+# Big touch targets on a phone.
+LARGE_FILES = MultipleFileInput(
+    attrs={"accept": ",".join(f".{extension}" for extension in ALLOWED_TYPES), "class": "form-control-lg"}
+)
 
 
 def _checkboxes() -> forms.CheckboxSelectMultiple:
@@ -156,7 +119,7 @@ class ActivityCreateForm(ActivityForm):
         if choices.me is not None and choices.me in choices.team_people:
             kwargs["initial"].setdefault("team_participants", [str(choices.me.pk)])
         super().__init__(*args, choices=choices, **kwargs)
-        self.fields["files"] = MultipleFileField(label=_("Files"), required=False, help_text=files_help_text())
+        self.fields["files"] = MultipleFileField(label=_("Files"))
 
 
 class ActivityEditForm(ActivityForm):
@@ -220,22 +183,5 @@ def measure_forms(measures: list[Measure], data: Any = None) -> list[MeasureAdva
     return [MeasureAdvanceForm(data, measure=measure) for measure in measures]
 
 
-class InviteExpertForm(forms.Form):
-    expert = forms.ChoiceField(label=_("Expert"))
-
-    def __init__(self, *args: Any, experts: list[Person], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._experts = {str(person.pk): person for person in experts}
-        offered = [(pk, str(person)) for pk, person in self._experts.items()]
-        self.fields["expert"].choices = [("", _("Choose an expert")), *offered]
-
-    def clean_expert(self) -> Person:
-        return self._experts[self.cleaned_data["expert"]]
-
-
 class AttachForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = files_help_text()
+    files = MultipleFileField(label=_("Files"), required=True)

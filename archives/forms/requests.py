@@ -7,10 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from archives.forms.files import MultipleFileField
+from archives.forms.fields import DateInput, MultipleFileField
 from archives.models import RequestKind
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _not_in_future(day):
@@ -53,25 +51,16 @@ class ReplyForm(forms.Form):
             del self.fields["internal"]
 
 
-class InviteExpertForm(forms.Form):
-    expert = forms.ModelChoiceField(label=_("Expert"), queryset=None, empty_label=_("Choose an expert"))
-
-    def __init__(self, *args, experts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = experts
-        self.fields["expert"].label_from_instance = lambda person: f"{person.name}（{person.get_kind_display()}）"
-
-
 class ReferForm(forms.Form):
     department = forms.CharField(label=_("Department"), max_length=128)
     contact = forms.CharField(label=_("Contact at the department"), max_length=128, help_text=_("Name and phone."))
-    referred_on = forms.DateField(label=_("Referred on"), widget=DATE, validators=[_not_in_future])
+    referred_on = forms.DateField(label=_("Referred on"), widget=DateInput(), validators=[_not_in_future])
     note = forms.CharField(label=_("Note to the unit"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReferralReplyForm(forms.Form):
     reply = forms.CharField(label=_("The department's reply"), widget=forms.Textarea(attrs={"rows": 3}))
-    replied_on = forms.DateField(label=_("Replied on"), widget=DATE, validators=[_not_in_future])
+    replied_on = forms.DateField(label=_("Replied on"), widget=DateInput(), validators=[_not_in_future])
 
 
 class CloseForm(forms.Form):

@@ -21,25 +21,22 @@ from accounts.models import Role
 from archives import services
 from archives.filters import ActivityFilter
 from archives.forms.activities import (
-    UPLOAD_ERROR_CODES,
     ActivityCreateForm,
     ActivityEditForm,
     AttachForm,
-    InviteExpertForm,
     measure_forms,
 )
+from archives.forms.fields import InviteExpertForm, add_archive_error
 from archives.selectors import (
     activity_choices,
     activity_get_for_user,
-    activity_invitable_experts,
     activity_list_for_user,
+    invitable_experts,
     units_for_recording,
 )
-from huhang.forms import add_service_error
 from units.selectors import unit_get_for_user
 
 if TYPE_CHECKING:
-    from django import forms
     from django.http import HttpRequest, HttpResponse
 
     from archives.models import Activity
@@ -74,14 +71,6 @@ activity_list = ActivityListView.as_view()
 
 def _error_message(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
-
-
-def _add_error(form: forms.Form, error: ValidationError) -> None:
-    """A refused file is said on the files field; anything else as archives.services said it."""
-    if getattr(error, "code", None) in UPLOAD_ERROR_CODES and "files" in form.fields:
-        form.add_error("files", error)
-    else:
-        add_service_error(form, error)
 
 
 def _unit_to_record(request: HttpRequest) -> Unit | None:
@@ -126,7 +115,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                     **form.record(),
                 )
             except ValidationError as error:
-                _add_error(form, error)
+                add_archive_error(form, error)
             else:
                 messages.success(request, _("The activity has been recorded."))
                 return redirect("archives:activity_detail", uid=activity.uid)
@@ -152,7 +141,7 @@ def activity_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         "unit_visible": request.user.role != Role.EXPERT,  # experts reach the activity, never the unit's page
     }
     if can_change:
-        experts = list(activity_invitable_experts(unit=activity.unit, activity=activity))
+        experts = invitable_experts(unit=activity.unit, record=activity)
         context |= {"invite_form": InviteExpertForm(experts=experts), "attach_form": AttachForm()}
     return render(request, "archives/activity_detail.html", context)
 
@@ -175,7 +164,7 @@ def activity_edit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         try:
             services.activity_update(actor=request.user, activity=activity, **form.record())
         except ValidationError as error:
-            _add_error(form, error)
+            add_archive_error(form, error)
         else:
             messages.success(request, _("The activity record has been corrected."))
             return redirect("archives:activity_detail", uid=activity.uid)
@@ -189,9 +178,7 @@ def _to_detail(activity: Activity, anchor: str) -> HttpResponse:
 @require_POST
 def activity_invite_expert(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     activity = _activity_to_change(request, uid)
-    form = InviteExpertForm(
-        request.POST, experts=list(activity_invitable_experts(unit=activity.unit, activity=activity))
-    )
+    form = InviteExpertForm(request.POST, experts=invitable_experts(unit=activity.unit, record=activity))
     if not form.is_valid():
         messages.error(request, _("Choose one of the experts offered."))
         return _to_detail(activity, "#experts")

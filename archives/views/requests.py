@@ -20,9 +20,9 @@ from django_filters.views import FilterView
 from accounts.access import sees_internal_notes
 from archives import selectors, services
 from archives.filters import RequestFilter
+from archives.forms.fields import InviteExpertForm, add_archive_error
 from archives.forms.requests import (
     CloseForm,
-    InviteExpertForm,
     ReferForm,
     ReferralReplyForm,
     ReopenForm,
@@ -30,7 +30,6 @@ from archives.forms.requests import (
     RequestForm,
 )
 from archives.models import Request
-from huhang.forms import add_service_error
 
 if TYPE_CHECKING:
     import uuid
@@ -82,7 +81,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 files=data["files"],
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_archive_error(form, error)
         else:
             messages.success(request, _("The request has been submitted; your service team sees it now."))
             return redirect("archives:request_detail", uid=raised.uid)
@@ -122,7 +121,6 @@ def _thread(request: HttpRequest, request_: Request, *, forms: dict[str, Any] | 
     """The thread page, with fresh forms for what the user may do, or the refused `forms` with their errors."""
     user = request.user
     rights = _rights(user, request_)
-    experts = selectors.invitable_experts().exclude(pk__in=[expert.pk for expert in request_.experts.all()])
     context: dict[str, Any] = {
         "req": request_,
         "posts": selectors.request_messages_for_user(user=user, request=request_),
@@ -130,7 +128,7 @@ def _thread(request: HttpRequest, request_: Request, *, forms: dict[str, Any] | 
         "referrals": request_.referrals.all(),
         "sees_internal": sees_internal_notes(user),
         "reply_form": ReplyForm(may_write_internal=sees_internal_notes(user), initial=_reply_initial(user)),
-        "invite_form": InviteExpertForm(experts=experts),
+        "invite_form": InviteExpertForm(experts=selectors.invitable_experts(unit=request_.unit, record=request_)),
         "refer_form": ReferForm(),
         "referral_reply_form": ReferralReplyForm(),
         "close_form": CloseForm(),
@@ -155,15 +153,17 @@ def request_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 def _action(
     request: HttpRequest, uid: uuid.UUID, *, permission: str, form_name: str, form, perform, success: str, extra=None
 ):
-    """One step of the handling: 404 out of scope, 403 without the right, the thread with errors on bad input."""
+    """One step of the handling: 404 out of scope, 403 without the right, the thread with errors on bad input.
+    `form` makes the bound form for the request (the experts one may invite depend on its unit)."""
     request_ = selectors.request_get_for_user(user=request.user, uid=uid)
     if not request.user.has_perm(permission, request_):
         raise PermissionDenied
+    form = form(request_)
     if form.is_valid():
         try:
             perform(request_, form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_archive_error(form, error)
         else:
             messages.success(request, success)
             return redirect("archives:request_detail", uid=request_.uid)
@@ -186,7 +186,6 @@ def request_accept(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 @require_POST
 def request_reply(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    form = ReplyForm(request.POST, request.FILES, may_write_internal=sees_internal_notes(request.user))
 
     def perform(request_, data):
         services.request_reply(
@@ -202,7 +201,9 @@ def request_reply(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         uid,
         permission="archives.reply_request",
         form_name="reply_form",
-        form=form,
+        form=lambda request_: ReplyForm(
+            request.POST, request.FILES, may_write_internal=sees_internal_notes(request.user)
+        ),
         perform=perform,
         success=_("Your message has been posted."),
     )
@@ -210,13 +211,14 @@ def request_reply(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 @require_POST
 def request_invite_expert(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    form = InviteExpertForm(request.POST, experts=selectors.invitable_experts())
     return _action(
         request,
         uid,
         permission="archives.handle_request",
         form_name="invite_form",
-        form=form,
+        form=lambda request_: InviteExpertForm(
+            request.POST, experts=selectors.invitable_experts(unit=request_.unit, record=request_)
+        ),
         perform=lambda request_, data: services.request_invite_expert(
             actor=request.user, request=request_, expert=data["expert"]
         ),
@@ -231,7 +233,7 @@ def request_refer(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         uid,
         permission="archives.handle_request",
         form_name="refer_form",
-        form=ReferForm(request.POST),
+        form=lambda request_: ReferForm(request.POST),
         perform=lambda request_, data: services.request_refer(actor=request.user, request=request_, **data),
         success=_("The request has been referred; record the department's reply when it comes."),
     )
@@ -248,7 +250,7 @@ def referral_reply(request: HttpRequest, uid: uuid.UUID, referral_id: int) -> Ht
         uid,
         permission="archives.handle_request",
         form_name="referral_reply_form",
-        form=ReferralReplyForm(request.POST),
+        form=lambda request_: ReferralReplyForm(request.POST),
         perform=perform,
         success=_("The department's reply has been recorded; the unit can now close the request."),
         extra={"referral_reply_id": referral_id},
@@ -262,7 +264,7 @@ def request_close(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         uid,
         permission="archives.close_request",
         form_name="close_form",
-        form=CloseForm(request.POST),
+        form=lambda request_: CloseForm(request.POST),
         perform=lambda request_, data: services.request_close(actor=request.user, request=request_, **data),
         success=_("Thank you: the request is closed with your rating."),
     )
@@ -275,7 +277,7 @@ def request_reopen(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         uid,
         permission="archives.close_request",
         form_name="reopen_form",
-        form=ReopenForm(request.POST),
+        form=lambda request_: ReopenForm(request.POST),
         perform=lambda request_, data: services.request_reopen(actor=request.user, request=request_, **data),
         success=_("The request is open again; the service team has been told why."),
     )

@@ -366,3 +366,21 @@ def test_request_factory_submits_through_the_service(world, unit, contact):
     request = RequestFactory(unit=unit)
     assert request.raised_by == contact
     assert request.accept_due_at is not None
+
+
+def test_a_correction_keeps_an_expert_whose_undertaking_lapsed_but_adds_only_signed_ones(world, member, unit):
+    eve, ed = world["eve"], world["ed"]
+    activity = ActivityFactory(actor=member, unit=unit, experts=[eve])
+    eve.confidentiality_signed_on = None
+    eve.save()
+    services.activity_update(
+        actor=member, activity=activity, date=activity.date, kind="visit", summary="更正。", experts=[eve]
+    )
+    assert list(activity.experts.all()) == [eve]
+    ed.confidentiality_signed_on = None
+    ed.save()
+    with pytest.raises(ValidationError):
+        services.activity_update(
+            actor=member, activity=activity, date=activity.date, kind="visit", summary="更正。", experts=[eve, ed]
+        )
+    assert list(activity.experts.all()) == [eve]

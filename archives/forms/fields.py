@@ -1,0 +1,84 @@
+"""Fields and helpers every archive form shares: several files in one input, the browser's date picker, and the
+placing of a service's refusal on the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from archives.attachments import ALLOWED_TYPES, UPLOAD_ERROR_CODES
+from huhang.forms import add_service_error
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; ISO dates both ways."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _files_help_text() -> str:
+    return gettext("PDF, Word, Excel, PowerPoint, JPG or PNG, up to %(limit)s MB each. You can choose several.") % {
+        "limit": round(settings.ATTACHMENT_MAX_BYTES / (1024 * 1024))
+    }
+
+
+# Fields are built when the form class is defined: the text is made when it is shown, in the user's language.
+files_help_text = lazy(_files_help_text, str)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the list may be empty unless the field is required. Each file is checked by
+    archives/attachments.py when a service stores it, so the form lets any file through and the service says why
+    one is refused (naming the file, empty ones too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", files_help_text())
+        kwargs.setdefault("allow_empty_file", True)
+        accept = ",".join(f".{extension}" for extension in ALLOWED_TYPES)
+        # Large: a big touch target on a phone.
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept, "class": "form-control-lg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+def add_archive_error(form: forms.Form, error: ValidationError) -> None:
+    """A refused file is said on the files field; anything else as archives.services said it."""
+    if getattr(error, "code", None) in UPLOAD_ERROR_CODES and "files" in form.fields:
+        form.add_error("files", error)
+    else:
+        add_service_error(form, error)
+
+
+class InviteExpertForm(forms.Form):
+    """Invites one of `experts` (archives.selectors.invitable_experts) to an activity or a request."""
+
+    expert = forms.ModelChoiceField(label=_("Expert"), queryset=None, empty_label=_("Choose an expert"))
+
+    def __init__(self, *args, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = experts
+        self.fields["expert"].label_from_instance = lambda person: f"{person.name}（{person.get_kind_display()}）"
