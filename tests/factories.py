@@ -7,6 +7,8 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
 from huhang.demo import credit_code
+from plans import services as plan_services
+from plans.models import SECTIONS
 from teams.models import Assignment, Expertise, Person, Team
 from teams.services import team_create, unit_assign_team
 from units.divisions import load_zhejiang_divisions
@@ -191,3 +193,38 @@ class RequestFactory(DjangoModelFactory):
         unit = kwargs["unit"]
         actor = actor or unit.contact_users.first() or UserFactory(unit_contact=True, unit=unit)
         return request_submit(actor=actor, **kwargs)
+
+
+# --- Plans in a given state, through the plan services ------------------------------------------------------
+
+SECTION_TEXT = {name: f"{name} 的内容" for name in SECTIONS}
+
+
+def ready(plan):
+    """Fills the working version so that it may be submitted."""
+    version = plan.working
+    version.refresh_from_db()
+    plan_services.plan_sections_save(actor=None, version=version, revision=version.revision, **SECTION_TEXT)
+    if not version.measures.exists():
+        plan_services.measure_save(actor=None, version=version, area="policy_law", content="宣讲专利法")
+    version.refresh_from_db()
+    return version
+
+
+def approved_plan(unit):
+    plan = plan_services.plan_start(actor=None, unit=unit)
+    version = ready(plan)
+    plan_services.plan_submit(actor=None, version=version)
+    plan_services.plan_approve(actor=None, version=version)
+    plan.refresh_from_db()
+    return plan
+
+
+def plan_with_two_measures(unit) -> list:
+    """An approved plan for `unit` with two measures (policy and law; protection), in their order."""
+    plan = plan_services.plan_start(actor=None, unit=unit)
+    version = ready(plan)
+    plan_services.measure_save(actor=None, version=version, area="protection", content="建立维权机制")
+    plan_services.plan_submit(actor=None, version=version)
+    plan_services.plan_approve(actor=None, version=version)
+    return list(version.measures.order_by("position"))

@@ -12,8 +12,15 @@ from archives.models import Activity, ActivityMeasure, Attachment
 from plans.models import Measure, ProgressNote
 from teams.models import Person
 from tests.archives.conftest import EXE, JPG, PDF, PNG, office_zip, upload
-from tests.archives.test_services import plan_with_two_measures
-from tests.factories import ActivityFactory, PersonFactory, TeamFactory, UnitContactFactory, UnitFactory, assign
+from tests.factories import (
+    ActivityFactory,
+    PersonFactory,
+    TeamFactory,
+    UnitContactFactory,
+    UnitFactory,
+    assign,
+    plan_with_two_measures,
+)
 
 # The serving member, who may act, goes last: what they do must not change the others' answers.
 ALL = [

@@ -11,10 +11,8 @@ from accounts.models import Role
 from archives import services
 from archives.models import Activity, Request, RequestKind, ResponseLimit
 from archives.services import Advance
-from plans import services as plan_services
 from plans.models import Measure, ProgressNote
-from tests.factories import ActivityFactory, RequestFactory, UnitContactFactory
-from tests.plans.test_services import ready
+from tests.factories import ActivityFactory, RequestFactory, UnitContactFactory, plan_with_two_measures
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 Status = Request.Status
@@ -288,15 +286,6 @@ def test_only_signed_experts_can_be_invited(world, contact, unit):
 
 
 # --- Activities --------------------------------------------------------------------------------------------------
-
-
-def plan_with_two_measures(unit) -> list[Measure]:
-    plan = plan_services.plan_start(actor=None, unit=unit)
-    version = ready(plan)
-    plan_services.measure_save(actor=None, version=version, area="protection", content="建立维权机制")
-    plan_services.plan_submit(actor=None, version=version)
-    plan_services.plan_approve(actor=None, version=version)
-    return list(version.measures.order_by("position"))
 
 
 def test_an_activity_advancing_two_measures_writes_a_progress_note_on_each(world, member, unit):

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from plans import services
-from tests.factories import PlanFactory, TeamFactory, UnitFactory, assign
-from tests.plans.test_services import ready
+from tests.factories import PlanFactory, TeamFactory, UnitFactory, assign, ready
 
 OVERVIEW_QUERIES = 10  # session, user, settings, counts by state and city, page count, page rows …
 QUEUE_QUERIES = 7

@@ -7,32 +7,19 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from plans import services
-from plans.models import SECTIONS, Measure, Plan, PlanEvent, PlanVersion
+from plans.models import SECTIONS, Measure, PlanEvent, PlanVersion
 from plans.sanitising import sanitise
-from tests.factories import MeasureFactory, PersonFactory, PlanFactory, TeamFactory, assign
+from tests.factories import (
+    MeasureFactory,
+    PersonFactory,
+    PlanFactory,
+    TeamFactory,
+    approved_plan,
+    assign,
+    ready,
+)
 
 Status = PlanVersion.Status
-SECTION_TEXT = {name: f"{name} 的内容" for name in SECTIONS}
-
-
-def ready(plan: Plan) -> PlanVersion:
-    """Fills the working version so that it may be submitted."""
-    version = plan.working
-    version.refresh_from_db()
-    services.plan_sections_save(actor=None, version=version, revision=version.revision, **SECTION_TEXT)
-    if not version.measures.exists():
-        services.measure_save(actor=None, version=version, area="policy_law", content="宣讲专利法")
-    version.refresh_from_db()
-    return version
-
-
-def approved_plan(unit) -> Plan:
-    plan = services.plan_start(actor=None, unit=unit)
-    version = ready(plan)
-    services.plan_submit(actor=None, version=version)
-    services.plan_approve(actor=None, version=version)
-    plan.refresh_from_db()
-    return plan
 
 
 @pytest.fixture

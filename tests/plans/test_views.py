@@ -9,8 +9,17 @@ from django.utils import timezone
 from accounts.models import Role
 from plans import services
 from plans.models import SECTIONS, Measure, Plan, PlanVersion
-from tests.factories import PlanFactory, TeamFactory, UnitFactory, UserFactory, assign, division
-from tests.plans.test_services import SECTION_TEXT, approved_plan, ready
+from tests.factories import (
+    SECTION_TEXT,
+    PlanFactory,
+    TeamFactory,
+    UnitFactory,
+    UserFactory,
+    approved_plan,
+    assign,
+    division,
+    ready,
+)
 from units.models import ListingEvent, Unit
 
 Status = PlanVersion.Status

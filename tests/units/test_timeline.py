@@ -14,8 +14,7 @@ from archives.models import REQUEST_KIND_AREAS, Activity, Request, RequestMessag
 from archives.services import Advance
 from plans import services as plan_services
 from plans.models import Measure
-from tests.factories import ActivityFactory, RequestFactory
-from tests.plans.test_services import ready
+from tests.factories import ActivityFactory, RequestFactory, ready
 from units.models import ListingEvent
 from units.timeline import EXCERPT_CHARS, TIMELINE_PER_PAGE
 
