@@ -359,3 +359,14 @@ def test_every_home_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(budget):
         response = client.get(reverse("home"))
     assert response.status_code == 200
+
+
+def test_unit_contact_home_asks_to_rate_an_answered_request(client, users, requests_world):
+    from archives import services
+
+    services.request_reply(actor=users[Role.TEAM_MEMBER], request=requests_world["fresh"], text="答复。")
+    client.force_login(users[Role.UNIT_CONTACT])
+    response = client.get(reverse("home"))
+    assert response.text.count('data-testid="to-rate"') == 1
+    client.force_login(users[Role.TEAM_MEMBER])  # the team's list shows no such prompt
+    assert 'data-testid="to-rate"' not in client.get(reverse("home")).text

@@ -74,7 +74,7 @@ class CloseForm(forms.Form):
             (2, _("2 – dissatisfied")),
             (1, _("1 – very dissatisfied")),
         ],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
