@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import Role, User
+from archives import demo as archives_demo
 from plans import demo as plans_demo
 from teams import demo as teams_demo
 from units import demo as units_demo
@@ -75,6 +76,7 @@ def build_demo(*, password: str) -> list[DemoLogin]:
             person.user = User.objects.get(full_name=person.name, username__in=["leader", "member", "expert"])
             person.save(update_fields=["user", "updated_at"])
     plans_demo.build_plans(rng=random.Random("plans-2026"), units=units, actor=bureau_user)
+    archives_demo.build_archive(rng=random.Random("archive-2026"), units=units, people=people)
     return logins
 
 

@@ -22,6 +22,15 @@ def elided_pages(paginator: Paginator, number: int):
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
 
 
+@register.simple_tag(takes_context=True)
+def page_link(context, number: int, param: str = "page", anchor: str = "") -> str:
+    """The current URL's query string with `param` set to `number` (filters and sort kept): {% querystring %} with
+    a parameter name chosen by the page, so a page with two lists pages each on its own."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}{anchor}"
+
+
 @register.filter
 def bootstrap(field: BoundField) -> str:
     """Renders a form field's widget with Bootstrap's classes, marked invalid when it has errors."""
