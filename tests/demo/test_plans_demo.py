@@ -4,8 +4,6 @@ through the workflow and dated 2025–2026; seeding twice changes nothing."""
 import datetime
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Q
 
 from accounts.access import visible_plan_versions, visible_units
@@ -17,24 +15,7 @@ from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-TABLES = [Plan, PlanVersion, Measure, ProgressNote, PlanEvent]
 Status = PlanVersion.Status
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seeded once for the module (~6 s), inside a transaction rolled back at the end; each test's own
-    transaction nests in it, so a test's changes are undone as usual."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", force=True)
-        yield
-        transaction.set_rollback(True)
-
-
-def test_seeding_twice_leaves_the_same_plans(seeded):
-    counts = [model.objects.count() for model in TABLES]
-    call_command("seed_demo", force=True)
-    assert [model.objects.count() for model in TABLES] == counts
 
 
 def test_every_listed_unit_has_a_plan(seeded):
