@@ -9,7 +9,7 @@ HOME_HEADINGS = {
     Role.BUREAU: "全省工作概览",
     Role.OFFICER: "属地服务",
     Role.TEAM_MEMBER: "我服务的单位",
-    Role.EXPERT: "我的邀请",
+    Role.EXPERT: "邀请您参与的服务需求",
     Role.UNIT_CONTACT: "西湖光电实验室",
 }
 
