@@ -59,6 +59,8 @@ def unit_detail(request: HttpRequest, uid) -> HttpResponse:
         {
             "unit": unit,
             "can_manage": request.user.has_perm("units.manage_units"),
+            # The serving team logs its work from the unit's page (a listed unit only).
+            "can_record": unit.is_listed and request.user.has_perm("archives.record_activity", unit),
             "show_listing": not is_contact,
             "timeline": Paginator(events, TIMELINE_PER_PAGE).get_page(request.GET.get(PAGE_PARAM)),
             "timeline_filter": timeline_filter,

@@ -347,3 +347,14 @@ def test_past_due_plans_are_flagged_in_the_list(client, users, programme, unit):
     client.force_login(users[Role.BUREAU])
     assert names(client.get(LIST, {"plan": "past_due"})) >= {"西湖光电实验室"}
     assert 'data-testid="plan-past-due"' in client.get(LIST).text
+
+
+def test_only_the_serving_team_gets_the_buttons_to_log_its_work(client, viewers, unit, world):
+    from django.urls import reverse
+
+    page = reverse("units:detail", kwargs={"uid": unit.uid})
+    for viewer, shown in [("member", True), ("bureau", False), ("officer", False), ("contact", False)]:
+        client.force_login(viewers[viewer])
+        content = client.get(page).content.decode()
+        assert ('data-testid="log-activity"' in content) is shown, viewer
+        assert (f"/archives/requests/new/?unit={unit.uid}" in content) is shown, viewer
