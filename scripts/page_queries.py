@@ -16,14 +16,17 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 
 
-def pages(unit_uid: str) -> dict[str, list[str]]:
+def pages(unit_uid: str, request_uid: str, activity_uid: str) -> dict[str, list[str]]:
     unit = f"/units/{unit_uid}/"
+    request = f"/archives/requests/{request_uid}/"
+    activity = f"/archives/activities/{activity_uid}/"
     return {
         "bureau": [
             "/",
@@ -33,25 +36,32 @@ def pages(unit_uid: str) -> dict[str, list[str]]:
             "/archives/requests/?overdue=yes",
             "/archives/activities/",
             unit,
+            request,
+            activity,
         ],
-        "officer": ["/", "/units/", "/archives/requests/"],
+        "officer": ["/", "/units/", "/archives/requests/", request],
         "leader": [
             "/",
             "/archives/requests/",
             "/archives/activities/",
             unit,
+            request,
+            activity,
             f"/archives/activities/new/?unit={unit_uid}",
         ],
         "expert": ["/", "/archives/requests/", "/archives/activities/"],
-        "unit": ["/", "/archives/requests/", "/archives/activities/", unit],
+        "unit": ["/", "/archives/requests/", "/archives/activities/", unit, request, activity],
     }
 
 
 @override_settings(ALLOWED_HOSTS=["*"])
 def main() -> None:
-    unit_uid = str(User.objects.get(username="unit").unit.uid)
+    unit = User.objects.get(username="unit").unit
+    # The unit's busiest request thread and latest activity.
+    request = unit.requests.annotate(posts=Count("messages")).order_by("-posts").first()
+    activity = unit.activities.order_by("-date").first()
     Client().get("/accounts/login/")  # the first request of a process loads the templates and the catalogue
-    for username, urls in pages(unit_uid).items():
+    for username, urls in pages(str(unit.uid), str(request.uid), str(activity.uid)).items():
         client = Client()
         client.force_login(User.objects.get(username=username))
         for url in urls:
