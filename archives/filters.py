@@ -128,6 +128,12 @@ class RequestFilter(django_filters.FilterSet):
         )
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = kwargs.get("request")
+        if request is None or not request.user.has_perm("teams.browse_teams"):
+            del self.filters["team"]  # officers, experts and unit contacts see no teams to choose from
+
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         units = unit_search_q(value, prefix="unit__")
         return queryset if units is None else queryset.filter(units | Q(title__icontains=value.strip()))

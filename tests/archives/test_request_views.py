@@ -423,3 +423,9 @@ def test_only_the_units_contact_closes_or_reopens(client, viewers, requests, vie
     assert client.post(url("request_reopen", req), {"reason": "x"}).status_code == status
     req.refresh_from_db()
     assert req.status == Request.Status.ANSWERED
+
+
+def test_the_team_filter_is_offered_only_to_those_who_see_teams(client, viewers, requests):
+    for viewer, offered in [("bureau", True), ("member", True), ("officer", False), ("contact", False)]:
+        client.force_login(viewers[viewer])
+        assert ("team" in client.get(LIST).context["filter"].form.fields) is offered, viewer
