@@ -288,7 +288,8 @@ def test_the_unit_page_runs_a_constant_number_of_queries(
         client.force_login(viewers[role])
         # session, user, savepoint and its release, unit (scope), unit with plan, contacts, plan approvals,
         # measures, IP profiles, listing, assignments, activities, measures they advanced, requests, referrals,
-        # the model permissions (2, for the template's `perms`)
-        with django_assert_max_num_queries(18):
+        # the model permissions (2, for the template's `perms`), whether the user's team serves the unit (its
+        # buttons to log work)
+        with django_assert_max_num_queries(19):
             response = page(client, unit, area="protection")
         assert response.status_code == 200
