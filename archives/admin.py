@@ -49,7 +49,7 @@ class RequestAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyAdmin):
+class ReferralAdmin(ReadOnlyHistoryAdmin):
     list_display = ["request", "department", "referred_on", "replied_on"]
     list_select_related = ["request"]
 
@@ -62,7 +62,7 @@ class AttachmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ResponseLimit)
-class ResponseLimitAdmin(admin.ModelAdmin):
+class ResponseLimitAdmin(SimpleHistoryAdmin):
     list_display = ["kind", "accept_days", "answer_days"]
 
     def has_add_permission(self, request) -> bool:

@@ -139,6 +139,8 @@ class ResponseLimit(TimeStampedModel):
     accept_days = models.PositiveSmallIntegerField(_("accept within (working days)"), default=DEFAULT_ACCEPT_DAYS)
     answer_days = models.PositiveSmallIntegerField(_("answer within (working days)"))
 
+    history = HistoricalRecords()  # who changed a limit, and when: reports judge timeliness against it
+
     class Meta:
         ordering = ["kind"]
         verbose_name = _("response time limit")
@@ -324,6 +326,8 @@ class Referral(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["request", "referred_on", "pk"]

@@ -353,6 +353,7 @@ def test_referral_and_the_departments_reply(client, viewers, requests):
     assert client.post(reply_url, {"reply": "已立案处理", "replied_on": "2026-11-23"}).status_code == 302
     req.refresh_from_db()
     referral.refresh_from_db()
+    assert referral.history.count() == 2  # referred, then the reply recorded
     assert req.status == Request.Status.ANSWERED
     assert referral.reply == "已立案处理"
     client.force_login(viewers["contact"])

@@ -51,3 +51,11 @@ def test_only_the_bureau_sets_the_limits(client, users, role):
     assert client.get(URL).status_code == 403
     assert client.post(URL, rows(**{RequestKind.values[0]: (9, 99)})).status_code == 403
     assert response_limits(RequestKind.values[0]) != (9, 99)
+
+
+def test_a_change_of_limits_is_kept_in_the_history_with_who_made_it(client, users):
+    client.force_login(users[Role.BUREAU])
+    kind = RequestKind.values[0]
+    client.post(URL, rows(**{kind: (2, 9)}))
+    change = ResponseLimit.history.filter(kind=kind).latest("history_date")
+    assert (change.accept_days, change.answer_days, change.history_user) == (2, 9, users[Role.BUREAU])
