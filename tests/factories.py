@@ -114,6 +114,32 @@ def assign(unit: Unit, team: Team, start: datetime.date = datetime.date(2025, 3,
     return unit_assign_team(actor=None, unit=unit, team=team, start=start)
 
 
+def team_led_by(user: User, name: str) -> Team:
+    """A 1+2+X team whose leader's pool entry logs in as `user`."""
+    team = TeamFactory(name=name)
+    leader = team.memberships.get(role="leader").person
+    leader.user = user
+    leader.save()
+    return team
+
+
+def two_served_units(member: User, unit: Unit) -> dict:
+    """`unit` served by the team `member` leads (西湖团队); a Ningbo unit served by tina's team (甬江团队)."""
+    team = team_led_by(member, "西湖团队")
+    assign(unit, team)
+    ningbo = UnitFactory(name="宁波甬江材料实验室", division=division("330203"), category=Unit.Category.UNIVERSITY)
+    tina = UserFactory(username="tina", team_member=True)
+    other_team = team_led_by(tina, "甬江团队")
+    assign(ningbo, other_team)
+    return {
+        "team": team,
+        "leader": team.memberships.get(role="leader").person,
+        "ningbo": ningbo,
+        "other_team": other_team,
+        "tina": tina,
+    }
+
+
 class PlanFactory(DjangoModelFactory):
     """A unit's plan opened through plans.services.plan_start (version 1, a draft); `sections=True` fills them."""
 

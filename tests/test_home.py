@@ -108,18 +108,9 @@ def served(users, unit):
     """As the archive tests' `world`: tom leads the team serving `unit`, eve is an expert of the pool; the Ningbo
     unit is served by tina's team."""
     from teams.models import Person
-    from tests.factories import PersonFactory, TeamFactory, UserFactory, assign
+    from tests.factories import PersonFactory, UserFactory, two_served_units
 
-    def team_led_by(user, name):
-        team = TeamFactory(name=name)
-        leader = team.memberships.get(role="leader").person
-        leader.user = user
-        leader.save()
-        return team
-
-    assign(unit, team_led_by(users[Role.TEAM_MEMBER], "西湖团队"))
-    ningbo = UnitFactory(name="宁波甬江材料实验室", division=division("330203"))
-    assign(ningbo, team_led_by(UserFactory(username="tina", team_member=True), "甬江团队"))
+    ningbo = two_served_units(users[Role.TEAM_MEMBER], unit)["ningbo"]
     eve = PersonFactory(user=users[Role.EXPERT], kind=Person.Kind.THINK_TANK, name="伊芙")
     ed = PersonFactory(user=UserFactory(username="ed", expert=True), kind=Person.Kind.LAWYER, name="艾德")
     return {"ningbo": ningbo, "eve": eve, "ed": ed}

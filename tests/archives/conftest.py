@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
 from teams.models import Person
-from tests.factories import PersonFactory, TeamFactory, UnitFactory, UserFactory, assign, division
-from units.models import Unit
+from tests.factories import PersonFactory, UserFactory, two_served_units
 
 
 @pytest.fixture(autouse=True)
@@ -20,28 +19,10 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def world(users, outsiders, unit):
     """`unit` (杭州) served by tom's team, eve an expert pool member; a Ningbo unit served by tina's team."""
-    team = TeamFactory(name="西湖团队")
-    leader = team.memberships.get(role="leader").person
-    leader.user = users[Role.TEAM_MEMBER]
-    leader.save()
-    assign(unit, team)
-    ningbo = UnitFactory(name="宁波甬江材料实验室", division=division("330203"), category=Unit.Category.UNIVERSITY)
-    other_team = TeamFactory(name="甬江团队")
-    other_leader = other_team.memberships.get(role="leader").person
-    other_leader.user = UserFactory(username="tina", team_member=True)
-    other_leader.save()
-    assign(ningbo, other_team)
+    served = two_served_units(users[Role.TEAM_MEMBER], unit)
     eve = PersonFactory(user=users[Role.EXPERT], kind=Person.Kind.THINK_TANK, name="伊芙")
     ed = PersonFactory(user=UserFactory(username="ed", expert=True), kind=Person.Kind.LAWYER, name="艾德")
-    return {
-        "team": team,
-        "leader": leader,
-        "ningbo": ningbo,
-        "other_team": other_team,
-        "tina": other_leader.user,
-        "eve": eve,
-        "ed": ed,
-    }
+    return {**served, "eve": eve, "ed": ed}
 
 
 @pytest.fixture

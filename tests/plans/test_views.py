@@ -12,13 +12,10 @@ from plans.models import SECTIONS, Measure, Plan, PlanVersion
 from tests.factories import (
     SECTION_TEXT,
     PlanFactory,
-    TeamFactory,
     UnitFactory,
-    UserFactory,
     approved_plan,
-    assign,
-    division,
     ready,
+    two_served_units,
 )
 from units.models import ListingEvent, Unit
 
@@ -29,18 +26,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def programme(users, outsiders, unit):
     """`unit` (杭州) served by tom's team; a Ningbo unit served by tina's team."""
-    team = TeamFactory(name="西湖团队")
-    leader = team.memberships.get(role="leader").person
-    leader.user = users[Role.TEAM_MEMBER]
-    leader.save()
-    assign(unit, team)
-    ningbo = UnitFactory(name="宁波甬江材料实验室", division=division("330203"), category=Unit.Category.UNIVERSITY)
-    other_team = TeamFactory(name="甬江团队")
-    other_leader = other_team.memberships.get(role="leader").person
-    other_leader.user = UserFactory(username="tina", team_member=True)
-    other_leader.save()
-    assign(ningbo, other_team)
-    return {"team": team, "leader": leader, "ningbo": ningbo, "other_team": other_team}
+    return two_served_units(users[Role.TEAM_MEMBER], unit)
 
 
 @pytest.fixture
