@@ -143,6 +143,12 @@ def plan_events(*, plan: Plan) -> list[PlanEvent]:
     return list(plan.events.select_related("actor", "version"))
 
 
+def return_comments(*, version: PlanVersion) -> list[PlanEvent]:
+    """The bureau's comments when it returned this version, for the editor."""
+    events = version.plan.events.filter(version=version, action=PlanEvent.Action.RETURNED).exclude(comment="")
+    return list(events.select_related("actor", "version"))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The approval queue
 

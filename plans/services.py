@@ -65,6 +65,8 @@ def _event(version: PlanVersion, action: str, actor: User | None, comment: str =
 @transaction.atomic
 def plan_start(*, actor: User | None, unit: Unit) -> Plan:
     """Opens the unit's plan with a first draft, written against the unit's latest IP profile."""
+    # The unit's row is locked so that two starts at once (a double click) give one plan and a clear refusal.
+    type(unit).objects.select_for_update().filter(pk=unit.pk).first()
     if Plan.objects.filter(unit=unit).exists():
         raise ValidationError(_("This unit already has a plan."), code="exists")
     plan = Plan.objects.create(unit=unit, due_on=plan_due_on(unit=unit))

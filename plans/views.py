@@ -126,11 +126,7 @@ def _editor_context(plan: Plan, version: PlanVersion, **extra: Any) -> dict[str,
         "measure_form": MeasureForm(
             candidates=candidates, prefix="new", suggest_url=reverse("plans:suggest_experts", kwargs={"uid": plan.uid})
         ),
-        "return_comments": [
-            e
-            for e in selectors.plan_events(plan=plan)
-            if e.version_id == version.pk and e.comment and e.action == "returned"
-        ],
+        "return_comments": selectors.return_comments(version=version),
         "past_due": selectors.plan_is_past_due(plan),
         **extra,
     }
