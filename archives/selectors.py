@@ -17,6 +17,7 @@ from accounts.access import (
     visible_attachments,
     visible_request_messages,
     visible_requests,
+    visible_units,
 )
 from accounts.models import Role
 from archives.models import Activity, ActivityMeasure, Attachment, Referral, Request, RequestMessage
@@ -177,8 +178,6 @@ def attachment_get_for_user(*, user: User, uid: uuid.UUID | str) -> Attachment:
 def units_for_recording(*, user: User) -> QuerySet[Unit]:
     """The units a user may record an activity or log a request for: for a team member, the listed units their team
     serves; for a unit's contact, their unit."""
-    from accounts.access import visible_units
-
     if user.role not in (Role.TEAM_MEMBER, Role.UNIT_CONTACT):
         return visible_units(user).none()
     return visible_units(user).filter(is_listed=True).select_related("division").order_by("name")
