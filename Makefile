@@ -39,6 +39,7 @@ test: $(STAMP) system-packages test-packages locale/zh_Hans/LC_MESSAGES/django.m
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -2,8 +2,8 @@
 
 An upload is refused, with the reason, when its type is not on the allow-list, when it is larger than
 `settings.ATTACHMENT_MAX_BYTES`, when its content is not what its extension says (an .exe renamed .pdf), or when an
-Office file (a zip inside) looks like a zip bomb. The zip check is the unit import's (units/importing/reading.py):
-the same limits, read from the zip's central directory before anything is decompressed.
+Office file (a zip inside) looks like a zip bomb. The zip check is shared with the unit import
+(huhang/uploads.py): the same limits, read from the zip's central directory before anything is decompressed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from units.importing import reading
+from huhang.uploads import zip_members_unsafe
 
 # extension → (content type sent on download, what `filetype` must recognise, the folder an Office zip holds)
 # The codes check_upload refuses a file with: forms show such an error on their files field.
@@ -121,7 +121,7 @@ def _unsafe_zip(upload: UploadedFile) -> bool:
     """The unit import's zip-bomb rule, on the upload's central directory; a zip that does not open is unsafe."""
     try:
         with zipfile.ZipFile(upload) as archive:
-            return reading.zip_members_unsafe(archive.infolist())
+            return zip_members_unsafe(archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return True
     finally:

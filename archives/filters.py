@@ -7,25 +7,15 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from archives.models import Activity, Request, RequestKind
+from huhang.forms import DateInput
+from teams.scopes import visible_teams_or_none
 from units.filters import unit_search_q
 
 ALL = _("All")
 YES, NO = "yes", "no"
 
 # --- Activities (ActivityFilter) ---------------------------------------------------------------------------------
-
-
-def _activity_kinds():
-    from archives.models import Activity
-
-    return Activity.Kind.choices
-
-
-def _activity_teams(request):
-    from accounts.access import visible_teams
-    from teams.models import Team
-
-    return visible_teams(request.user) if request else Team.objects.none()
 
 
 class _StableOrdering(django_filters.OrderingFilter):
@@ -43,14 +33,12 @@ class ActivityFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Unit name, credit code or pinyin initials")}),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind of activity"), choices=_activity_kinds, empty_label=ALL)
+    kind = django_filters.ChoiceFilter(label=_("Kind of activity"), choices=Activity.Kind.choices, empty_label=ALL)
     date_from = django_filters.DateFilter(
-        label=_("Date from"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date from"), field_name="date", lookup_expr="gte", widget=DateInput()
     )
-    date_to = django_filters.DateFilter(
-        label=_("Date until"), field_name="date", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=_activity_teams, empty_label=_("All teams"))
+    date_to = django_filters.DateFilter(label=_("Date until"), field_name="date", lookup_expr="lte", widget=DateInput())
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=visible_teams_or_none, empty_label=_("All teams"))
     o = _StableOrdering(fields=(("date", "date"), ("unit__name", "unit")))
 
     def __init__(self, *args, **kwargs):
@@ -70,23 +58,7 @@ class ActivityFilter(django_filters.FilterSet):
 OPEN = "open"
 
 
-def _request_statuses():
-    from archives.models import Request
-
-    return [(OPEN, _("Open (not closed)")), *Request.Status.choices]
-
-
-def _request_kinds():
-    from archives.models import RequestKind
-
-    return RequestKind.choices
-
-
-def _teams(request):
-    from accounts.access import visible_teams
-    from teams.models import Team
-
-    return visible_teams(request.user) if request else Team.objects.none()
+REQUEST_STATUSES = [(OPEN, _("Open (not closed)")), *Request.Status.choices]
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -96,27 +68,27 @@ class RequestFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Subject, unit name or credit code")}),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=_request_statuses, method="filter_status", empty_label=ALL
+        label=_("Status"), choices=REQUEST_STATUSES, method="filter_status", empty_label=ALL
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind of request"), choices=_request_kinds, empty_label=ALL)
+    kind = django_filters.ChoiceFilter(label=_("Kind of request"), choices=RequestKind.choices, empty_label=ALL)
     overdue = django_filters.ChoiceFilter(
         label=_("Past due"),
         choices=[(YES, _("Yes")), (NO, _("No"))],
         method="filter_overdue",
         empty_label=ALL,
     )
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=_teams, empty_label=_("All teams"))
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=visible_teams_or_none, empty_label=_("All teams"))
     submitted_after = django_filters.DateFilter(
         label=_("Submitted from"),
         field_name="received_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     submitted_before = django_filters.DateFilter(
         label=_("Submitted until"),
         field_name="received_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     o = django_filters.OrderingFilter(
         fields=(

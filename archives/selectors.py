@@ -12,15 +12,10 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import Http404
 
-from accounts.access import (
-    visible_activities,
-    visible_attachments,
-    visible_request_messages,
-    visible_requests,
-    visible_units,
-)
 from accounts.models import Role
 from archives.models import Activity, ActivityMeasure, Attachment, Referral, Request, RequestMessage
+from archives.scopes import visible_activities, visible_attachments, visible_request_messages, visible_requests
+from units.scopes import visible_units
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -33,6 +33,7 @@ from archives.models import (
     ResponseLimit,
 )
 from huhang import workdays
+from huhang.locking import locked, require_status
 from plans.models import Measure, PlanVersion
 from plans.services import measure_progress
 
@@ -268,17 +269,8 @@ def request_submit(
         return request
 
 
-def _locked(request: Request) -> Request:
-    return Request.objects.select_for_update().get(pk=request.pk)
-
-
 def _require(request: Request, *statuses: str) -> None:
-    if request.status not in statuses:
-        raise ValidationError(
-            _("This is not possible while the request is %(status)s."),
-            code="state",
-            params={"status": request.get_status_display()},
-        )
+    require_status(request, *statuses, message=_("This is not possible while the request is %(status)s."))
 
 
 OPEN = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REFERRED, Status.ANSWERED)
@@ -302,7 +294,7 @@ def _save(request: Request) -> Request:
 @transaction.atomic
 def request_accept(*, actor: User | None, request: Request, at: datetime.datetime | None = None) -> Request:
     """The team accepts the request: stops the accept clock."""
-    request = _locked(request)
+    request = locked(request)
     _require(request, Status.SUBMITTED)
     _stop_accept_clock(request, actor, at or timezone.now())
     return _save(request)
@@ -310,7 +302,7 @@ def request_accept(*, actor: User | None, request: Request, at: datetime.datetim
 
 @transaction.atomic
 def request_invite_expert(*, actor: User | None, request: Request, expert: Person) -> Request:
-    request = _locked(request)
+    request = locked(request)
     _require(request, *OPEN)
     request.experts.add(*_signed_experts([expert]))
     return request
@@ -340,7 +332,7 @@ def request_reply(
 
 
 def _request_reply(*, actor, request, text, internal, at, checked, stored) -> RequestMessage:
-    request = _locked(request)
+    request = locked(request)
     _require(request, *OPEN)
     at = at or timezone.now()
     from_unit = actor.role == Role.UNIT_CONTACT
@@ -384,7 +376,7 @@ def request_refer(
 ) -> Referral:
     """Refers a request outside the programme's remit to another department (反馈对接). Counts as the answer: it
     stops the answer clock (and the accept clock)."""
-    request = _locked(request)
+    request = locked(request)
     _require(request, *REFERABLE)
     at = at or timezone.now()
     referral = Referral(
@@ -408,7 +400,7 @@ def request_refer(
 @transaction.atomic
 def referral_reply_record(*, actor: User, referral: Referral, reply: str, replied_on: datetime.date) -> Referral:
     """Records the other department's reply; the request is then answered and the unit may close it."""
-    request = _locked(referral.request)
+    request = locked(referral.request)
     _require(request, Status.REFERRED)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not reply.strip():
@@ -432,7 +424,7 @@ def _require_unit_contact(actor: User, request: Request) -> None:
 def request_close(*, actor: User, request: Request, rating: int, comment: str = "") -> Request:
     """The unit's contact closes an answered request with a satisfaction rating (1–5) and an optional comment."""
     _require_unit_contact(actor, request)
-    request = _locked(request)
+    request = locked(request)
     _require(request, Status.ANSWERED)
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError(_("Rate from 1 to 5."), code="rating")
@@ -446,7 +438,7 @@ def request_reopen(*, actor: User, request: Request, reason: str) -> Request:
     """The unit's contact reopens a closed request, saying why (posted in the exchange). The rating is withdrawn
     (kept in the history); the clocks are not restarted."""
     _require_unit_contact(actor, request)
-    request = _locked(request)
+    request = locked(request)
     _require(request, Status.CLOSED)
     if not reason.strip():
         raise ValidationError(_("Say why the request is reopened."), code="required")

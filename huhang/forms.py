@@ -1,5 +1,9 @@
 """What every app's forms and views share."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -11,3 +15,12 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; ISO dates both ways."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from accounts.access import visible_plan_versions, visible_units
 from accounts.models import Role
 from huhang.vocabulary import TaskArea
+from plans.scopes import visible_plan_versions
+from units.scopes import visible_units
 
 if TYPE_CHECKING:
     from accounts.models import User

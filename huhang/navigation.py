@@ -1,4 +1,5 @@
-"""The main navigation, by role. Apps add their entries to NAV_ITEMS as they arrive."""
+"""The main navigation. Each entry shows to the users who hold its permission (the apps' rules.py), so this module
+names the apps' URLs and permissions but imports none of them."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser as User
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", "house", lambda user: True),
     NavItem(_("Key units"), "units:list", "buildings", lambda user: user.has_perm("units.browse_units")),
-    NavItem(_("My teams"), "teams:mine", "people", lambda user: user.role == Role.TEAM_MEMBER),
+    NavItem(_("My teams"), "teams:mine", "people", lambda user: user.has_perm("teams.view_own_teams")),
     # The bureau's overview leads to the approval queue; a team member's shows only their teams' units.
     NavItem(
         _("Service plans"),

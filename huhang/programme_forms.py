@@ -1,5 +1,6 @@
 from django import forms
 
+from huhang.forms import DateInput
 from huhang.models import ProgrammeSettings
 
 
@@ -7,4 +8,4 @@ class ProgrammeSettingsForm(forms.ModelForm):
     class Meta:
         model = ProgrammeSettings
         fields = ["first_plans_due", "plan_due_days"]
-        widgets = {"first_plans_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"first_plans_due": DateInput()}

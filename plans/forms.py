@@ -8,21 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huhang.forms import DateInput
 from huhang.vocabulary import TaskArea
 from plans.models import SECTIONS, Measure, PlanVersion
 from plans.sanitising import editable_text
 
 if TYPE_CHECKING:
     from teams.models import Person
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; ISO dates both ways."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def section_label(name: str) -> str:

@@ -32,10 +32,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import visible_plan_versions, visible_units
 from huhang.models import ProgrammeSettings
 from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
+from plans.scopes import visible_plan_versions
 from units.models import ListingEvent
+from units.scopes import visible_units
 from units.selectors import unit_list_for_user
 
 if TYPE_CHECKING:

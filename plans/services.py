@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huhang.locking import locked, require_status
 from huhang.models import ProgrammeSettings
+from huhang.text import normalise_text
 from plans.models import SECTIONS, Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 from plans.sanitising import sanitise
-from units.text import normalise_text
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -46,16 +47,11 @@ def plan_due_on(*, unit: Unit) -> datetime.date:
 
 
 def _locked(version: PlanVersion) -> PlanVersion:
-    return PlanVersion.objects.select_for_update().select_related("plan").get(pk=version.pk)
+    return locked(version, "plan")
 
 
 def _require(version: PlanVersion, *statuses: str) -> None:
-    if version.status not in statuses:
-        raise ValidationError(
-            _("This action is not possible while the plan is %(status)s."),
-            code="state",
-            params={"status": version.get_status_display()},
-        )
+    require_status(version, *statuses, message=_("This action is not possible while the plan is %(status)s."))
 
 
 def _event(version: PlanVersion, action: str, actor: User | None, comment: str = "") -> None:

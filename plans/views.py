@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from huhang.forms import add_service_error
+from huhang.pagination import page_of
 from plans import selectors, services
 from plans.diff import measures_diff, section_diffs
 from plans.filters import ApprovalQueueFilter, PlanOverviewFilter
@@ -32,12 +32,7 @@ if TYPE_CHECKING:
 
     from django.http import HttpRequest, HttpResponse
 
-PAGE_SIZE = 20
 Status = PlanVersion.Status
-
-
-def _page(request: HttpRequest, queryset, *, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def _error_message(request: HttpRequest, error: ValidationError) -> None:
@@ -434,7 +429,7 @@ def plan_approve(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 def approval_queue(request: HttpRequest) -> HttpResponse:
     versions = ApprovalQueueFilter(request.GET, queryset=selectors.approval_queue_for_user(user=request.user))
-    page = _page(request, versions.qs)
+    page = page_of(request, versions.qs)
     today = timezone.localdate()
     for version in page:
         version.past_due = selectors.plan_is_past_due(version.plan, today=today)
@@ -446,7 +441,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
     rows = PlanOverviewFilter(request.GET, queryset=units)
     context = {
         "filter": rows,
-        "page_obj": _page(request, rows.qs),
+        "page_obj": page_of(request, rows.qs),
         "counts": selectors.plan_counts(units=units),
         "can_review": request.user.has_perm("plans.review_plans"),
     }

@@ -8,21 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huhang.forms import DateInput
 from huhang.vocabulary import TaskArea
 from teams import selectors
 from teams.models import Membership, Person, Team
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; ISO dates both ways."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _account_label(user: User) -> str:

@@ -1,4 +1,4 @@
-"""Every read of the personnel pool and the teams; each query starts from the user's scope (accounts/access.py).
+"""Every read of the personnel pool and the teams; each query starts from the user's scope (accounts/scopes.py).
 
 List selectors own their joins and aggregates, so a page runs the same few queries for 5 rows or 500: figures are
 SQL subqueries, related rows are prefetched once per page.
@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import visible_teams, visible_units
 from accounts.models import Role, User
+from accounts.scopes import visible
 from teams.models import Assignment, Membership, Person, Team
+from teams.scopes import visible_teams
+from units.scopes import visible_units
 from units.selectors import unit_list_for_user
 
 if TYPE_CHECKING:
@@ -55,7 +57,7 @@ def _seats_leader_first() -> QuerySet[Membership]:
 def _people(user: User) -> QuerySet[Person]:
     if not user.has_perm("teams.manage_teams"):
         raise PermissionDenied
-    return Person.objects.all()
+    return visible(user, Person)
 
 
 def person_list_for_user(*, user: User) -> QuerySet[Person]:
@@ -175,7 +177,7 @@ def my_teams_for_user(*, user: User) -> QuerySet[Team]:
 
 
 def my_units_for_user(*, user: User) -> QuerySet[Unit]:
-    """The units a user's teams serve (accounts.access.visible_units), with the team and since when."""
+    """The units a user's teams serve (units.scopes.visible_units), with the team and since when."""
     return unit_list_for_user(user=user).annotate(
         assigned_since=Subquery(_open_assignments(unit=OuterRef("pk")).values("start")[:1])
     )

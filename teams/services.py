@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huhang.text import normalise_text
 from teams.models import Assignment, Expertise, Membership, Person, Team, Training
-from units.text import normalise_text
 from units.validators import normalise_phone
 
 if TYPE_CHECKING:

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +21,7 @@ from django_filters.views import FilterView
 
 from accounts.access import is_bureau, is_team_member
 from huhang.forms import add_service_error
+from huhang.pagination import PAGE_SIZE, page_of
 from teams import selectors, services
 from teams.filters import (
     MyUnitFilter,
@@ -40,12 +40,6 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
     from teams.models import Person
-
-PAGE_SIZE = 20
-
-
-def _page(request: HttpRequest, queryset, *, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -161,7 +155,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "seats": selectors.team_seats(team=team),
         "filter": units,
-        "page_obj": _page(request, units.qs),
+        "page_obj": page_of(request, units.qs),
     }
     return render(request, "teams/team_detail.html", context)
 
@@ -176,7 +170,7 @@ def my_teams(request: HttpRequest) -> HttpResponse:
     context = {
         "teams": selectors.my_teams_for_user(user=request.user),
         "filter": units,
-        "page_obj": _page(request, units.qs),
+        "page_obj": page_of(request, units.qs),
     }
     return render(request, "teams/team_mine.html", context)
 
@@ -252,7 +246,7 @@ def workload(request: HttpRequest) -> HttpResponse:
     else:
         rows = TeamWorkloadFilter(request.GET, queryset=selectors.team_workload_for_user(user=request.user))
         columns = selectors.team_workload_columns()
-    page = _page(request, rows.qs)
+    page = page_of(request, rows.qs)
     context: dict[str, Any] = {
         "by_person": by_person,
         "filter": rows,

@@ -6,14 +6,14 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
-from huhang.demo import credit_code
+from demo.units import credit_code
+from huhang.text import pinyin_initials
 from plans import services as plan_services
 from plans.models import SECTIONS
 from teams.models import Assignment, Expertise, Person, Team
 from teams.services import team_create, unit_assign_team
 from units.divisions import load_zhejiang_divisions
 from units.models import Division, IPProfile, Unit, UnitContact
-from units.text import pinyin_initials
 
 
 def division(code: str) -> Division:

@@ -2,9 +2,10 @@
 
 import pytest
 
-from accounts.access import is_bureau, is_officer, is_unit_contact, visible_units
+from accounts.access import is_bureau, is_officer, is_unit_contact
 from accounts.models import Role
 from tests.factories import UnitFactory, UserFactory, division
+from units.scopes import visible_units
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import visible_teams
+from huhang.text import normalise_credit_code, normalise_text
+from teams.scopes import visible_teams
 from units.models import Division, Unit
-from units.text import normalise_credit_code, normalise_text
 
 
 def unit_search_q(value: str, *, prefix: str = "") -> Q | None:

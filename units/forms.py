@@ -4,13 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huhang.forms import DateInput
+from huhang.text import normalise_credit_code, normalise_text
 from units.models import Division, IPProfile, Unit, UnitContact
-from units.text import normalise_credit_code, normalise_text
 from units.validators import normalise_phone
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class UnitForm(forms.ModelForm):
@@ -32,18 +29,18 @@ class UnitForm(forms.ModelForm):
 
 
 class UnitCreateForm(UnitForm):
-    selected_on = forms.DateField(label=_("Selected on"), widget=DateInput, initial=timezone.localdate)
+    selected_on = forms.DateField(label=_("Selected on"), widget=DateInput(), initial=timezone.localdate)
     batch = forms.CharField(label=_("Batch"), max_length=64, required=False, help_text=_("For example: 2025年第一批"))
     basis = forms.CharField(label=_("Basis of selection"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RemoveForm(forms.Form):
-    date = forms.DateField(label=_("Removed on"), widget=DateInput, initial=timezone.localdate)
+    date = forms.DateField(label=_("Removed on"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReselectForm(forms.Form):
-    date = forms.DateField(label=_("Selected on"), widget=DateInput, initial=timezone.localdate)
+    date = forms.DateField(label=_("Selected on"), widget=DateInput(), initial=timezone.localdate)
     batch = forms.CharField(label=_("Batch"), max_length=64, required=False)
     basis = forms.CharField(label=_("Basis of selection"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -69,4 +66,4 @@ class IPProfileForm(forms.ModelForm):
             "ip_certified",
             "notes",
         ]
-        widgets = {"as_of": DateInput, "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"as_of": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.access import visible_units
 from units.models import Division, IPProfile, ListingEvent, Unit
+from units.scopes import visible_units
 
 if TYPE_CHECKING:
     import uuid
@@ -48,8 +48,8 @@ def unit_detail(*, unit: Unit, user: User) -> Unit:
     the user's scopes (`timeline_activities`, `timeline_requests`): a city officer gets no activities."""
     from django.db.models.functions import Left
 
-    from accounts.access import visible_activities, visible_requests
     from archives.models import ActivityMeasure, Referral
+    from archives.scopes import visible_activities, visible_requests
     from plans.models import Measure, PlanEvent
     from teams.models import Assignment
     from units.timeline import EXCERPT_CHARS

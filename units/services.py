@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from huhang.text import normalise_credit_code, normalise_text, pinyin_initials
 from units.models import Division, IPProfile, ListingEvent, Unit, UnitContact
-from units.text import normalise_credit_code, normalise_text, pinyin_initials
 from units.validators import normalise_phone
 
 if TYPE_CHECKING:

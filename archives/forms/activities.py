@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archives.attachments import ALLOWED_TYPES
-from archives.forms.fields import DateInput, MultipleFileField, MultipleFileInput
+from archives.forms.fields import MultipleFileField, MultipleFileInput
 from archives.models import Activity
 from archives.services import Advance
+from huhang.forms import DateInput
 from plans.models import Measure
 
 if TYPE_CHECKING:

@@ -16,15 +16,6 @@ from archives.attachments import ALLOWED_TYPES, UPLOAD_ERROR_CODES
 from huhang.forms import add_service_error
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; ISO dates both ways."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 def _files_help_text() -> str:
     return gettext("PDF, Word, Excel, PowerPoint, JPG or PNG, up to %(limit)s MB each. You can choose several.") % {
         "limit": round(settings.ATTACHMENT_MAX_BYTES / (1024 * 1024))

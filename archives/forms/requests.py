@@ -7,8 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from archives.forms.fields import DateInput, MultipleFileField
+from archives.forms.fields import MultipleFileField
 from archives.models import RequestKind
+from huhang.forms import DateInput
 
 
 def _not_in_future(day):

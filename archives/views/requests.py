@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
-from accounts.access import sees_internal_notes
 from archives import selectors, services
 from archives.filters import RequestFilter
 from archives.forms.fields import InviteExpertForm, add_archive_error
@@ -30,6 +29,7 @@ from archives.forms.requests import (
     RequestForm,
 )
 from archives.models import Request
+from archives.scopes import sees_internal_notes
 
 if TYPE_CHECKING:
     import uuid

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from accounts.access import visible_activities, visible_request_messages, visible_requests
 from archives import services
+from archives.scopes import visible_activities, visible_request_messages, visible_requests
 from tests.factories import ActivityFactory, RequestFactory
 
 

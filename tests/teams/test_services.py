@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.access import visible_units
 from accounts.models import Role
 from huhang.vocabulary import TaskArea
 from teams import services
 from teams.models import Assignment, Expertise, Membership, Person, Team
 from tests.factories import PersonFactory, TeamFactory, UnitFactory, assign
+from units.scopes import visible_units
 
 pytestmark = pytest.mark.django_db
 

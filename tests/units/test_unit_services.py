@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from huhang.text import normalise_credit_code, normalise_text, pinyin_initials
 from tests.factories import UnitFactory, division
 from units import services
 from units.models import ListingEvent, Unit
-from units.text import normalise_credit_code, normalise_text, pinyin_initials
 from units.validators import normalise_phone, validate_phone
 
 

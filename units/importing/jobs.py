@@ -14,11 +14,12 @@ from django.db import connection, connections, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.scopes import visible
+from huhang.text import normalise_text
 from units.importing import reading
 from units.importing.result import ImportResult, Problem
 from units.importing.writing import import_check, import_run
 from units.models import ImportJob
-from units.text import normalise_text
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -35,7 +36,7 @@ PROGRESS_INTERVAL = 1.0  # seconds between two progress records of a running job
 def import_job_get_for_user(*, user: User, uid: Any) -> ImportJob:
     """A job of the user's own: 404 for anyone else's (or none), 403 for an uploader who may no longer import."""
     try:
-        job = ImportJob.objects.get(uid=uid, created_by=user)
+        job = visible(user, ImportJob).get(uid=uid)
     except (ImportJob.DoesNotExist, ValueError, ValidationError) as missing:
         raise Http404 from missing
     if not user.has_perm("units.manage_units"):

@@ -20,24 +20,17 @@ from django.utils import translation
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from huhang.text import normalise_credit_code, normalise_text
+from huhang.uploads import ZIP_MAGIC, zip_members_unsafe
 from units.credit_code import validate_credit_code
 from units.importing.columns import CATEGORY_LABELS, CATEGORY_NAMES, COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS
 from units.importing.result import ImportResult, Problem, UnitRow
 from units.models import Division, Unit
-from units.text import normalise_credit_code, normalise_text
 from units.validators import normalise_phone, validate_phone
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000  # rows below the header, counted while reading
 HEADER_SEARCH_ROWS = 10  # the header may sit below title rows; it is looked for in this many rows
-# A zip bomb is refused from the zip's central directory, before anything is decompressed. The declared sizes can
-# be trusted as limits: Python's zipfile never inflates a member beyond its declared size (and fails its CRC).
-MAX_ZIP_MEMBERS = 1_000
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100  # worksheets compress 5–30 times; bombs a thousand times
-RATIO_CHECKED_FROM_BYTES = 1024 * 1024
-
-ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and .xlsx files saved with a password
 
 
@@ -68,17 +61,6 @@ def inspect_file(path: str | Path) -> list[Problem]:
     if zip_members_unsafe(members):
         return [Problem(None, "", "unsafe_zip")]
     return []
-
-
-def zip_members_unsafe(members: list[zipfile.ZipInfo]) -> bool:
-    """A zip bomb, judged from the central directory before anything is decompressed (also used for attachments)."""
-    too_many = len(members) > MAX_ZIP_MEMBERS
-    return too_many or sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES or any(map(_bomb_like, members))
-
-
-def _bomb_like(member: zipfile.ZipInfo) -> bool:
-    ratio = member.file_size / max(member.compress_size, 1)
-    return member.file_size > RATIO_CHECKED_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO
 
 
 def read_file(path: str | Path) -> ImportResult:
