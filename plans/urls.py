@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from plans import views
+from plans import pdf_views, suggestion_views, views
 
 app_name = "plans"
 
@@ -21,5 +21,6 @@ urlpatterns = [
     path("<uuid:uid>/measures/<int:measure_id>/delete/", views.measure_delete, name="measure_delete"),
     path("<uuid:uid>/measures/<int:measure_id>/move/", views.measure_move, name="measure_move"),
     path("<uuid:uid>/measures/<int:measure_id>/progress/", views.measure_progress, name="measure_progress"),
-    path("", include("plans.extra_urls")),
+    path("<uuid:uid>/v<int:number>/pdf/", pdf_views.plan_pdf, name="pdf"),
+    path("<uuid:uid>/suggest-experts/", suggestion_views.suggest_experts, name="suggest_experts"),
 ]
