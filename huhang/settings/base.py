@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "plans",
     "archives",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -4,16 +4,17 @@ through the services, visible to the demo logins; seeding twice changes nothing.
 import datetime
 
 import pytest
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
-from accounts.access import visible_activities, visible_requests, visible_units
 from accounts.models import Role, User
-from archives.demo import CUTOFF
 from archives.models import Activity, ActivityMeasure, Attachment, Referral, Request, RequestKind, RequestMessage
+from archives.scopes import visible_activities, visible_requests
 from archives.services import request_close
-from plans.demo import DEMO_TODAY as PLANS_TODAY
+from demo.archive import CUTOFF
+from demo.plans import DEMO_TODAY as PLANS_TODAY
 from plans.models import PlanVersion, ProgressNote
-from teams.models import Person
+from teams.models import Assignment, Membership
+from units.scopes import visible_units
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +42,23 @@ def test_two_years_of_activities_of_every_kind(seeded):
     assert not Attachment.objects.exists()  # the media directory stays clean
 
 
+def violations(queryset) -> list[int]:
+    """The keys of the rows a query finds breaking a rule: every row is checked, and a failure names them."""
+    return list(queryset.values_list("pk", flat=True))
+
+
 def test_activities_name_the_serving_team_and_signed_experts(seeded):
-    for activity in Activity.objects.select_related("unit", "team", "recorded_by").order_by("?")[:60]:
-        seated = Person.objects.filter(memberships__team=activity.team)
-        assert activity.team.assignments.filter(unit=activity.unit, end__isnull=True).exists()
-        assert set(activity.team_participants.all()) <= set(seated)
-        assert activity.recorded_by.person in seated
-        assert not activity.experts.filter(confidentiality_signed_on__isnull=True).exists()
-        assert activity.created_at.date() >= activity.date  # recorded the same evening, backdated
+    serving = Assignment.objects.filter(team=OuterRef("team"), unit=OuterRef("unit"), end__isnull=True)
+    assert violations(Activity.objects.exclude(Exists(serving))) == []
+    participant_seated = Membership.objects.filter(team=OuterRef("activity__team"), person=OuterRef("person"))
+    assert violations(Activity.team_participants.through.objects.exclude(Exists(participant_seated))) == []
+    recorder_seated = Membership.objects.filter(team=OuterRef("team"), person__user=OuterRef("recorded_by"))
+    assert violations(Activity.objects.exclude(Exists(recorder_seated))) == []
+    unsigned = Activity.experts.through.objects.filter(person__confidentiality_signed_on__isnull=True)
+    assert violations(unsigned) == []
+    stamps = Activity.objects.values_list("pk", "date", "created_at")
+    recorded_before = [pk for pk, date, created_at in stamps if created_at.date() < date]
+    assert recorded_before == []  # recorded the same evening, backdated
     assert Activity.objects.filter(experts__isnull=False).exists()
     assert Activity.objects.filter(unit_attendees__isnull=False).exists()
 

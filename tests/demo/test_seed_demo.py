@@ -5,12 +5,12 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from accounts.access import visible_units
 from accounts.models import Role, User
 from archives.models import Activity, ActivityMeasure, Referral, Request, RequestMessage
 from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 from teams.models import Assignment, Membership, Person, Team
 from units.models import IPProfile, ListingEvent, Unit, UnitContact
+from units.scopes import visible_units
 
 pytestmark = pytest.mark.django_db
 

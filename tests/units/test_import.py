@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from huhang.demo import credit_code
+from demo.units import credit_code
+from huhang import uploads
 from tests.factories import UnitContactFactory, UserFactory, division
 from units import importing
 from units.importing import import_check, import_run, jobs, reading, writing
@@ -418,7 +419,7 @@ def test_a_zip_bomb_is_refused_from_its_directory_before_openpyxl_opens_it(db, x
 
 def test_a_workbook_inflating_beyond_the_limit_is_refused(db, xlsx, monkeypatch):
     path = xlsx([row(n) for n in range(1, 50)])
-    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 20_000)
+    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 20_000)
     assert problems(import_check(path=path)) == [(None, "", "unsafe_zip")]
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 import random
 
+from demo.units import person_name
+from huhang.text import normalise_text
 from huhang.vocabulary import TaskArea
 from teams.models import Assignment, Person, Team
 from teams.services import person_save, team_create, training_add, unit_assign_team
-from units.demo import person_name
 from units.models import Unit
-from units.text import normalise_text
 
 ORGANISATIONS = {
     Person.Kind.IP_COMMISSIONER: [

@@ -29,7 +29,22 @@ from zoneinfo import ZoneInfo
 from django.db import models
 
 from accounts.models import Role, User
-from archives.demo.phrases import (
+from archives.models import Activity, ActivityMeasure, Referral, Request, RequestKind, RequestMessage
+from archives.services import (
+    Advance,
+    activity_create,
+    referral_reply_record,
+    request_accept,
+    request_close,
+    request_invite_expert,
+    request_refer,
+    request_reopen,
+    request_reply,
+    request_submit,
+    response_limits,
+)
+from demo import plans as plans_demo
+from demo.archive.phrases import (
     ADVANCE_WEIGHTS,
     AGENCIES,
     AREA_CODES,
@@ -61,26 +76,11 @@ from archives.demo.phrases import (
     UNIT_FOLLOW_UPS,
     Ask,
 )
-from archives.models import Activity, ActivityMeasure, Referral, Request, RequestKind, RequestMessage
-from archives.services import (
-    Advance,
-    activity_create,
-    referral_reply_record,
-    request_accept,
-    request_close,
-    request_invite_expert,
-    request_refer,
-    request_reopen,
-    request_reply,
-    request_submit,
-    response_limits,
-)
+from demo.teams import DEMO_EXPERT
+from demo.units import person_name
 from huhang import workdays
-from plans import demo as plans_demo
 from plans.models import Measure, Plan, PlanEvent, ProgressNote
-from teams.demo import DEMO_EXPERT
 from teams.models import Assignment, Membership, Person
-from units.demo import person_name
 from units.models import Unit, UnitContact
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -3,7 +3,7 @@ import unicodedata
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from huhang.demo import build_demo
+from demo.build import build_demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The demo programme: a believable late-2026 programme and one login per role.
 
 Idempotent: every row is found by a natural key, so running it again changes nothing but the demo passwords,
-which are reset to DEMO_PASSWORD. Each app builds its own part (units/demo.py, teams/demo.py, …).
+which are reset to DEMO_PASSWORD. Each app's part has its own module here (demo/units.py, demo/teams.py, …).
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import Role, User
-from archives import demo as archives_demo
-from plans import demo as plans_demo
-from teams import demo as teams_demo
-from units import demo as units_demo
-from units.credit_code import check_character
+from demo import archive as archives_demo
+from demo import plans as plans_demo
+from demo import teams as teams_demo
+from demo import units as units_demo
 from units.models import Division
 
 
@@ -26,12 +25,6 @@ class DemoLogin:
     full_name: str
     role: Role
     scope: str
-
-
-def credit_code(registration: str, division_code: str, serial: str) -> str:
-    """A made-up but valid unified social credit code: authority+type, division, organisation code."""
-    first17 = f"{registration}{division_code}{serial}"
-    return first17 + check_character(first17)
 
 
 @transaction.atomic

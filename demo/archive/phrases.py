@@ -1,5 +1,5 @@
 """The demo archive's words: what the teams write in their notes and what the units ask, by kind; and the weights
-that make two years of work look like a real programme's. Used by archives/demo/builder.py."""
+that make two years of work look like a real programme's. Used by demo/archive/builder.py."""
 
 from __future__ import annotations
 

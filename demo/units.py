@@ -123,6 +123,12 @@ DEMO_UNIT_NAME = "钱塘智能计算实验室"
 DEMO_UNIT_COUNTY = "330110"
 
 
+def credit_code(registration: str, division_code: str, serial: str) -> str:
+    """A made-up but valid unified social credit code: authority+type, division, organisation code."""
+    first17 = f"{registration}{division_code}{serial}"
+    return first17 + check_character(first17)
+
+
 def demo_credit_code(rng: random.Random, registration: str, county: str) -> str:
     first17 = registration + county + "".join(rng.choice(ALPHABET) for _ in range(9))
     return first17 + check_character(first17)
