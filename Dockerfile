@@ -36,13 +36,14 @@ RUN pip install --no-cache-dir .
 # The source stays owned by root: the app user can read it, not change it.
 COPY . .
 
-# Build-only throwaway values: production settings refuse to load without them. They are not kept in the image.
+# Build-only throwaway values: production settings refuse to load without them, and neither command connects to the
+# database or the broker. `export` lasts for this RUN only: they are not kept in the image.
 # `mkdir -p locale`: compilemessages fails when no locale directory exists at all.
 RUN mkdir -p locale \
-    && SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=build.invalid \
-        python manage.py compilemessages \
-    && SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=build.invalid \
-        python manage.py collectstatic --noinput \
+    && export SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only ALLOWED_HOSTS=build.invalid \
+        DATABASE_URL=postgres://build:build@db.invalid:5432/build CELERY_BROKER_URL=redis://broker.invalid:6379/0 \
+    && python manage.py compilemessages \
+    && python manage.py collectstatic --noinput \
     && mkdir -p /var/lib/huhang/media /var/lib/huhang/beat \
     && chown -R huhang:huhang /var/lib/huhang
 

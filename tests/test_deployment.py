@@ -1,5 +1,6 @@
 """Deployment: the production settings pass `check --deploy` and refuse to start without their secrets;
-docker-compose.yml is valid, defines the expected services and fails loudly without SECRET_KEY.
+the image's build step loads them with its throwaway values; docker-compose.yml is valid, defines the expected
+services and fails loudly without SECRET_KEY.
 
 The compose tests need a compose tool (`apt-get install -y --no-install-recommends docker-compose`);
 without one they are skipped, except under CI (CI=true), where a missing tool fails them.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from tests.environment import clean_env
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
 SERVICES = {"postgres", "redis", "migrate", "web", "worker", "beat"}
 
 # base.py reads ./.env; a developer's .env must not supply the secrets whose absence is being tested.
@@ -38,7 +41,9 @@ def production_env(**values: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="huhang.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="portal.example.gov.cn",
-        DATABASE_URL="sqlite:////tmp/x.sqlite3",
+        # Never connected to: the settings only require PostgreSQL and a broker (tests/test_settings.py).
+        DATABASE_URL="postgres://huhang:unused@db.invalid:5432/huhang",
+        CELERY_BROKER_URL="redis://broker.invalid:6379/0",
         **values,
     )
 
@@ -60,6 +65,36 @@ def test_production_settings_refuse_to_start_without(missing):
     assert result.returncode != 0, f"production settings started without {missing}"
     assert "ImproperlyConfigured" in result.stderr, result.stderr
     assert missing in result.stderr, result.stderr
+
+
+# --- Dockerfile -----------------------------------------------------------------------------------------
+
+
+def dockerfile_build_values() -> dict[str, str]:
+    """The throwaway variables the Dockerfile exports for compilemessages and collectstatic at build time."""
+    text = DOCKERFILE.read_text(encoding="utf-8").replace("\\\n", " ")
+    build_step = next(line for line in text.splitlines() if line.startswith("RUN ") and "collectstatic" in line)
+    commands = [part.strip() for part in build_step.removeprefix("RUN ").split("&&")]
+    exports = [command for command in commands if command.startswith("export ")]
+    assert len(exports) == 1, f"expected one `export` before collectstatic in the Dockerfile: {build_step}"
+    return dict(word.split("=", 1) for word in shlex.split(exports[0])[1:])
+
+
+def test_image_build_step_loads_production_settings_without_database_or_broker(tmp_path):
+    """compilemessages and collectstatic run at build time with production settings: no database, no broker."""
+    values = dockerfile_build_values()
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="huhang.settings.production",
+        STATIC_ROOT=str(tmp_path / "static"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        **values,
+    )
+    # --dry-run: the same settings and apps load, without compressing every file (half a minute).
+    code = "import django; django.setup(); from django.core.management import call_command; "
+    code += "call_command('collectstatic', '--noinput', '--dry-run')"
+    result = run([sys.executable, "-c", IGNORE_DOTENV + code], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "static files copied" in result.stdout, result.stdout
 
 
 # --- docker-compose.yml ---------------------------------------------------------------------------------

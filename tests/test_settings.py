@@ -1,9 +1,11 @@
 """Settings come from the environment (django-environ)."""
 
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from tests.environment import clean_env
@@ -11,8 +13,12 @@ from tests.environment import clean_env
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# base.py reads ./.env; a developer's .env must not supply a variable whose absence is being tested.
+IGNORE_DOTENV = "import environ; environ.Env.read_env = lambda *args, **kwargs: None; "
+
+
 def settings_in_subprocess(module: str, env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
-    code = f"import django; django.setup(); from django.conf import settings as s; print({expression})"
+    code = f"{IGNORE_DOTENV}import django; django.setup(); from django.conf import settings as s; print({expression})"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -83,3 +89,60 @@ def test_deny_by_default_middleware_is_installed():
     assert settings.MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") > (
         settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
     )
+
+
+# --- Production: PostgreSQL and the broker are required, never the laptop defaults ----------------------------
+
+PRODUCTION = {
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "portal.example.gov.cn",
+    "DATABASE_URL": "postgres://huhang:secret@db.internal:5432/huhang",
+    "CELERY_BROKER_URL": "redis://cache.internal:6379/0",
+}
+
+
+def production_settings(expression: str = "'loaded'", **changes: str | None) -> subprocess.CompletedProcess:
+    """Loads huhang.settings.production with PRODUCTION's values, changed (None: unset) as given."""
+    env = {name: value for name, value in {**PRODUCTION, **changes}.items() if value is not None}
+    return settings_in_subprocess("huhang.settings.production", env, expression)
+
+
+def assert_refused(result: subprocess.CompletedProcess, *phrases: str) -> None:
+    assert result.returncode != 0, f"production settings loaded: {result.stdout}"
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: "), result.stderr
+    for phrase in phrases:
+        assert phrase in last_line, result.stderr
+
+
+@pytest.mark.parametrize("value", [None, "", " "], ids=["unset", "empty", "blank"])
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "CELERY_BROKER_URL"])
+def test_production_refuses_to_start_without(missing, value):
+    assert_refused(production_settings(**{missing: value}), f"Set the {missing} environment variable")
+
+
+@pytest.mark.parametrize("url", ["sqlite:////var/lib/huhang/db.sqlite3", "sqlite://"], ids=["file", "memory"])
+def test_production_refuses_sqlite(url):
+    assert_refused(production_settings(DATABASE_URL=url), "DATABASE_URL must point to PostgreSQL", "sqlite3")
+
+
+def test_production_message_never_shows_the_database_password():
+    result = production_settings(DATABASE_URL="mysql://huhang:s3cret-pw@db.internal:3306/huhang")
+    assert_refused(result, "DATABASE_URL must point to PostgreSQL", "mysql")
+    assert "s3cret-pw" not in result.stderr
+
+
+def test_production_loads_with_postgresql_and_a_broker():
+    result = production_settings(
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], s.CELERY_BROKER_URL,"
+        " s.CELERY_RESULT_BACKEND, s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "db.internal",
+        "redis://cache.internal:6379/0",
+        "redis://cache.internal:6379/0",
+        "False",
+        "False",
+    ]

@@ -10,6 +10,26 @@ SECRET_KEY = env("SECRET_KEY")  # no default: a missing key stops the start
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters in production.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+
+def _required(name: str, example: str) -> str:
+    """The variable's value: unset or empty stops the start with a message that names it."""
+    value = env.str(name, default="").strip()
+    if not value:
+        raise ImproperlyConfigured(f"Set the {name} environment variable: production has no default (e.g. {example}).")
+    return value
+
+
+# No fallback to base.py's laptop defaults (a SQLite file, tasks run in-process): a container would start on an
+# empty private database, and web, worker and beat containers cannot share one SQLite file.
+_required("DATABASE_URL", "postgres://huhang:password@postgres:5432/huhang")
+# base.py parsed DATABASE_URL already; only its engine is named in the message, never the URL (it holds a password).
+_engine = DATABASES["default"].get("ENGINE", "")  # noqa: F405
+if _engine != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must point to PostgreSQL in production (postgres://...), not {_engine or 'an unknown scheme'}:"
+        " the web, worker and beat containers share one database, and a SQLite file cannot be shared between them."
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
@@ -26,3 +46,8 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 ADMINS = [("Huhang ops", addr) for addr in env.list("ADMIN_EMAILS", default=[])]
+
+# Tasks go through the broker to the worker containers, never inside a web request.
+CELERY_BROKER_URL = _required("CELERY_BROKER_URL", "redis://redis:6379/0")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = False

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from tests.factories import PersonFactory, TeamFactory, assign
@@ -16,17 +17,14 @@ def test_the_unit_contact_downloads_the_approved_plan_as_pdf(users, unit, login,
     draft_url = live_server.url + reverse("plans:pdf", kwargs={"uid": plan.uid, "number": 2})
     login("uma")
 
-    # From the plan page when it links the PDF; otherwise straight from the PDF's address.
+    # The plan page's "print the plan" button prints the version in force, not the draft.
     page.goto(live_server.url + reverse("plans:detail", kwargs={"uid": plan.uid}))
-    link = page.locator('a[href$="/v1/pdf/"]')
+    print_button = page.get_by_test_id("plan-pdf")
+    expect(print_button).to_be_visible()
+    expect(print_button).to_have_accessible_name("打印方案（PDF）")
+    expect(print_button).to_have_attribute("href", reverse("plans:pdf", kwargs={"uid": plan.uid, "number": 1}))
     with page.expect_download() as download_info:
-        if link.count():
-            link.first.click()
-        else:
-            page.evaluate(
-                "url => { const a = document.createElement('a'); a.href = url; document.body.append(a); a.click(); }",
-                approved_url,
-            )
+        print_button.click()
     download = download_info.value
     assert unit.name in download.suggested_filename
     assert download.suggested_filename.endswith(".pdf")

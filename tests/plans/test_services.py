@@ -35,8 +35,9 @@ def test_start_opens_a_first_draft_with_an_event(plan):
 
 
 def test_a_unit_has_one_plan(plan, unit):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_start(actor=None, unit=unit)
+    assert error.value.code == "exists"
 
 
 def test_full_workflow_draft_submitted_returned_submitted_approved(plan):
@@ -78,23 +79,28 @@ def test_transitions_refused_by_state(plan, state, refused):
         "measure": lambda: services.measure_save(actor=None, version=version, area="policy_law", content="y"),
     }
     for name in refused:
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as error:
             calls[name]()
+        assert error.value.code == "state", name
 
 
 def test_submit_needs_measures_and_every_section(plan):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_submit(actor=None, version=plan.working)
+    assert error.value.code == "no_measures"
     services.measure_save(actor=None, version=plan.working, area="policy_law", content="宣讲")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_submit(actor=None, version=plan.working)
+    assert error.value.code == "empty_sections"
 
 
 def test_return_needs_a_comment(plan):
     version = ready(plan)
     services.plan_submit(actor=None, version=version)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_return(actor=None, version=version, comment="   ")
+    # The service names the field but gives no code: the field is what is stable.
+    assert set(error.value.error_dict) == {"comment"}
 
 
 def test_revise_creates_v2_while_v1_stays_in_force_then_supersedes_it(db, unit):
@@ -111,8 +117,9 @@ def test_revise_creates_v2_while_v1_stays_in_force_then_supersedes_it(db, unit):
     assert [m.carried_from_id for m in copied] == [m.pk for m in v1.measures.all()]
     assert copied[0].owner_id == owner.pk
     assert v2.ip_status == v1.ip_status
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_revise(actor=None, plan=plan)  # one revision at a time
+    assert error.value.code == "open"
 
     v2 = ready(plan)
     services.plan_submit(actor=None, version=v2)
@@ -124,8 +131,11 @@ def test_revise_creates_v2_while_v1_stays_in_force_then_supersedes_it(db, unit):
 
 
 def test_revise_needs_an_approved_plan(plan):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_revise(actor=None, plan=plan)
+    # A never-approved plan still has its first draft open, and plan_revise checks for an open draft first.
+    assert error.value.code == "open"
+    assert PlanVersion.objects.filter(plan=plan).count() == 1
 
 
 def test_optimistic_lock_refuses_a_stale_revision_and_keeps_the_stored_text(plan):
@@ -177,8 +187,9 @@ def test_measures_are_added_at_the_end_and_reordered(plan):
     assert [m.pk for m in version.measures.all()] == [first.pk, second.pk, third.pk]
     services.measures_reorder(actor=None, version=version, order=[third.pk, first.pk, second.pk])
     assert [m.content for m in version.measures.all()] == ["三", "一", "二"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.measures_reorder(actor=None, version=version, order=[third.pk, first.pk])
+    assert error.value.code == "stale"
 
 
 def test_progress_only_on_the_plan_in_force(db, unit, users):
@@ -192,10 +203,11 @@ def test_progress_only_on_the_plan_in_force(db, unit, users):
     assert note.pk
     assert Measure.objects.get(pk=measure.pk).status == "done"
     draft = MeasureFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.measure_progress(
             actor=users[Role.TEAM_MEMBER], measure=draft, date=datetime.date(2026, 5, 1), text="x"
         )
+    assert error.value.code == "not_in_force"
 
 
 def test_owner_candidates_are_the_serving_team(plan, unit):
