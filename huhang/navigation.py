@@ -12,9 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from django.contrib.auth.base_user import AbstractBaseUser as User
+    from django.http import HttpRequest
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ admin.site.site_header = _("Huhang administration")
 admin.site.site_title = _("Huhang administration")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("reports.urls")),  # the home pages and the programme settings, by name: no import of an app
     path("accounts/", include("accounts.urls")),
     path("units/", include("units.urls")),
     path("teams/", include("teams.urls")),
@@ -18,7 +18,6 @@ urlpatterns = [
     path("archives/", include("archives.urls")),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("programme/settings/", views.programme_settings, name="programme_settings"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -27,15 +27,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from huhang.models import ProgrammeSettings
+from plans.deadlines import due_on_rule
 from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 from plans.scopes import visible_plan_versions
-from units.models import ListingEvent
 from units.scopes import visible_units
 from units.selectors import unit_list_for_user
 
@@ -175,21 +174,8 @@ def approval_queue_for_user(*, user: User) -> QuerySet[PlanVersion]:
 
 
 def _expected_due_on() -> Coalesce:
-    """A plan's due date, or for a unit without a plan the date plans.services.plan_due_on would give it."""
-    settings = ProgrammeSettings.current()
-    delta = datetime.timedelta(days=settings.plan_due_days)
-    first_selection = (
-        ListingEvent.objects.filter(unit=OuterRef("pk"), kind=ListingEvent.Kind.SELECTED)
-        .order_by("date")
-        .values("date")[:1]
-    )
-    from_selection = Cast(Subquery(first_selection, output_field=DateField()) + Value(delta), DateField())
-    fallback = Value(timezone.localdate() + delta, output_field=DateField())
-    return Coalesce(
-        F("plan__due_on"),
-        Greatest(Value(settings.first_plans_due, output_field=DateField()), Coalesce(from_selection, fallback)),
-        output_field=DateField(),
-    )
+    """A plan's due date, or for a unit without a plan the date starting one now would give it (plans/deadlines.py)."""
+    return Coalesce(F("plan__due_on"), due_on_rule(unit="pk"), output_field=DateField())
 
 
 def with_plan_state(units: QuerySet[Unit]) -> QuerySet[Unit]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from huhang.locking import locked, require_status
 from huhang.models import ProgrammeSettings
 from huhang.text import normalise_text
+from plans.deadlines import due_on_rule, plan_due_on
 from plans.models import SECTIONS, Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 from plans.sanitising import sanitise
 
@@ -36,14 +37,19 @@ class PlanConflict(Exception):
         self.current = current
 
 
-def plan_due_on(*, unit: Unit) -> datetime.date:
-    """First plans are due by the programme's date; a unit selected later gets N days from its selection."""
-    settings = ProgrammeSettings.current()
-    first_selection = (
-        unit.listing_events.filter(kind="selected").order_by("date").values_list("date", flat=True).first()
-    )
-    selected_on = first_selection or timezone.localdate()
-    return max(settings.first_plans_due, selected_on + datetime.timedelta(days=settings.plan_due_days))
+@transaction.atomic
+def plan_deadlines_update(
+    *, actor: User | None, first_plans_due: datetime.date, plan_due_days: int
+) -> ProgrammeSettings:
+    """Changes the programme's plan deadlines; plans not approved yet get their due date recomputed by the rule in
+    plans/deadlines.py, approved ones keep theirs. A constant number of queries: the open plans take one UPDATE."""
+    settings = ProgrammeSettings.objects.select_for_update().get(pk=ProgrammeSettings.current().pk)
+    settings.first_plans_due = first_plans_due
+    settings.plan_due_days = plan_due_days
+    settings.full_clean()
+    settings.save(update_fields=["first_plans_due", "plan_due_days", "updated_at"])
+    Plan.objects.filter(in_force__isnull=True).update(due_on=due_on_rule(unit="unit", settings=settings))
+    return settings
 
 
 def _locked(version: PlanVersion) -> PlanVersion:

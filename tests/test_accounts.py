@@ -18,7 +18,7 @@ def test_each_role_logs_in_lands_on_its_home_page_and_logs_out(client, users, ro
 
     home = client.get(reverse("home"))
     assert home.status_code == 200
-    assert home.templates[0].name == f"home/{role.value}.html"
+    assert home.templates[0].name == f"reports/home/{role.value}.html"
     assert home.context["user"] == user
 
     response = client.post(reverse("accounts:logout"))

@@ -42,13 +42,12 @@ def test_only_the_bureau_may_change_them(client, users, role):
 
 
 def test_changing_the_deadlines_recomputes_open_plans_only(users, unit):
-    from huhang.services import programme_settings_update
-    from plans.services import plan_start
+    from plans.services import plan_deadlines_update, plan_start
     from units.models import ListingEvent
 
     ListingEvent.objects.create(unit=unit, kind="selected", date=datetime.date(2025, 6, 1))
     plan = plan_start(actor=None, unit=unit)
     assert plan.due_on == datetime.date(2025, 7, 1)  # selected after the first plans: 30 days
-    programme_settings_update(actor=users[Role.BUREAU], first_plans_due=datetime.date(2025, 4, 30), plan_due_days=10)
+    plan_deadlines_update(actor=users[Role.BUREAU], first_plans_due=datetime.date(2025, 4, 30), plan_due_days=10)
     plan.refresh_from_db()
     assert plan.due_on == datetime.date(2025, 6, 11)

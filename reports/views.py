@@ -1,0 +1,28 @@
+"""The pages of the programme as a whole: each role's home page and the programme settings."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from rules.contrib.views import permission_required
+
+from accounts.models import Role
+from huhang.models import ProgrammeSettings
+from plans.services import plan_deadlines_update
+from reports.forms import ProgrammeSettingsForm
+from reports.home import home_context
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    role = Role(request.user.role)
+    return render(request, f"reports/home/{role.value}.html", home_context(request.user))
+
+
+@permission_required("huhang.manage_programme", raise_exception=True)
+def programme_settings(request: HttpRequest) -> HttpResponse:
+    form = ProgrammeSettingsForm(request.POST or None, instance=ProgrammeSettings.current())
+    if request.method == "POST" and form.is_valid():
+        plan_deadlines_update(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The programme settings have been saved."))
+        return redirect("programme_settings")
+    return render(request, "reports/programme_settings.html", {"form": form})
