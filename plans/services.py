@@ -123,7 +123,7 @@ def plan_return(*, actor: User | None, version: PlanVersion, comment: str) -> Pl
     _require(version, Status.SUBMITTED)
     comment = normalise_text(comment) if "\n" not in comment else comment.strip()
     if not comment:
-        raise ValidationError({"comment": _("Say what the team should change.")})
+        raise ValidationError({"comment": ValidationError(_("Say what the team should change."), code="required")})
     version.status = Status.RETURNED
     version.save(update_fields=["status", "updated_at"])
     _event(version, PlanEvent.Action.RETURNED, actor, comment)
