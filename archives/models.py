@@ -54,6 +54,8 @@ class Activity(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
+    # The log form's one-time token: the same form sent twice (a double tap on a slow phone) records one activity.
+    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -62,6 +64,10 @@ class Activity(TimeStampedModel):
         verbose_name = _("service activity")
         verbose_name_plural = _("service activities")
         indexes = [models.Index(fields=["unit", "-date"]), models.Index(fields=["team", "-date"])]
+        constraints = [
+            # A token is its recorder's: another user sending the same token records their own activity.
+            models.UniqueConstraint(fields=["recorded_by", "submission_token"], name="activity_submitted_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.get_kind_display()} {self.date}"
@@ -246,6 +252,8 @@ class Request(TimeStampedModel):
     rating = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     rating_comment = models.TextField(_("comment"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # The form's one-time token: the same form sent twice (a double click) files one request.
+    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = RequestQuerySet.as_manager()
@@ -273,6 +281,8 @@ class Request(TimeStampedModel):
                 name="request_answered_after_accepted",
                 condition=Q(answered_at__isnull=True) | Q(accepted_at__isnull=False),
             ),
+            # A token is its sender's: another user sending the same token files their own request.
+            models.UniqueConstraint(fields=["raised_by", "submission_token"], name="request_submitted_once"),
         ]
 
     def __str__(self) -> str:

@@ -3,22 +3,28 @@
 Who may call what is decided by the rules in accounts/rules.py (checked by the views); these functions check the
 records' state and the rules that belong to the domain itself (only the unit's own contact rates its request).
 Each runs in one transaction: an activity whose attachment or measure fails is not saved at all.
+
+The two forms that create a record (an activity, a request) carry a one-time token: sent twice, by a double click or
+a retry on a slow phone, they create one record and the second call returns it. What each state of a request allows
+is archives/workflow.py's table; these functions refuse the rest with code "state".
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from archives import workflow
 from archives.attachments import CheckedUpload, check_upload
 from archives.models import (
     DEFAULT_ACCEPT_DAYS,
@@ -46,6 +52,7 @@ if TYPE_CHECKING:
     from units.models import Unit, UnitContact
 
 Status = Request.Status
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,34 @@ def _written_files() -> Iterator[list[FieldFile]]:
         for file in stored:
             file.storage.delete(file.name)
         raise
+
+
+def _not_in_future(field: str, day: datetime.date, message: str) -> None:
+    """Refuses (code "future", on `field`) a day after today: the archive records what has happened."""
+    if day > timezone.localdate():
+        raise ValidationError({field: ValidationError(message, code="future")})
+
+
+def _once(model: type[M], *, token: uuid.UUID | None, owner: dict[str, Any], create: Callable[[], M]) -> M:
+    """`create()` once per submission token: the record `owner` already sent with `token` if there is one, else a
+    new one. A token is its sender's: another user's token never finds their record (the constraint is per sender).
+
+    Looked up before anything is read or stored. When the same token comes twice at once, both attempts pass that
+    check; the second insert then fails on the unique constraint (on PostgreSQL it waits for the first to commit).
+    `create` runs in its own savepoint (`_written_files`), which rolls the losing attempt back and deletes the files
+    it stored, so the winner can be read and returned in the same transaction."""
+    if token is None:
+        return create()
+    earlier = model._default_manager.filter(submission_token=token, **owner).first()
+    if earlier is not None:
+        return earlier
+    try:
+        return create()
+    except IntegrityError:
+        earlier = model._default_manager.filter(submission_token=token, **owner).first()
+        if earlier is None:  # another constraint failed: not a second submission
+            raise
+        return earlier
 
 
 def _attach(*, actor: User, checked: list[CheckedUpload], stored: list[FieldFile], **parent) -> list[Attachment]:
@@ -131,43 +166,58 @@ def activity_create(
     other_attendees: str = "",
     advances: Sequence[Advance] = (),
     files: Sequence[UploadedFile] = (),
+    token: uuid.UUID | None = None,
 ) -> Activity:
     """Records an activity. Each measure it advanced gets a progress note (plans.services.measure_progress), so
-    the plan shows the progress too; the measures must be on the unit's plan in force."""
-    checked = _check_files(files)
-    with _written_files() as stored:
-        activity = Activity(
-            unit=unit,
-            team=_serving_team(unit),
-            date=date,
-            kind=kind,
-            summary=summary.strip(),
-            outcome=outcome.strip(),
-            follow_ups=follow_ups.strip(),
-            other_attendees=other_attendees.strip(),
-            recorded_by=actor,
-        )
-        activity.full_clean()
-        activity.save()
-        attendees = list(unit_attendees)
-        if any(contact.unit_id != unit.pk for contact in attendees):
-            raise ValidationError(_("Attendees must be contacts of the unit."), code="attendee_unit")
-        activity.team_participants.set(list(team_participants))
-        activity.experts.set(_signed_experts(experts))
-        activity.unit_attendees.set(attendees)
-        seen: set[int] = set()
-        for advance in advances:
-            measure = advance.measure
-            version = PlanVersion.objects.select_related("plan").get(pk=measure.version_id)
-            if version.plan.unit_id != unit.pk or version.plan.in_force_id != version.pk or measure.pk in seen:
-                raise ValidationError(
-                    _("Only measures of the unit's plan in force can be advanced, each once."), code="measure_plan"
+    the plan shows the progress too; the measures must be on the unit's plan in force. With the `token` of an
+    activity `actor` already recorded, returns that activity and writes nothing."""
+
+    def create() -> Activity:
+        _check_activity_date(date)
+        checked = _check_files(files)
+        with _written_files() as stored:
+            activity = Activity(
+                unit=unit,
+                team=_serving_team(unit),
+                date=date,
+                kind=kind,
+                summary=summary.strip(),
+                outcome=outcome.strip(),
+                follow_ups=follow_ups.strip(),
+                other_attendees=other_attendees.strip(),
+                recorded_by=actor,
+                submission_token=token,
+            )
+            activity.full_clean(exclude=["submission_token"])  # the database judges a token sent twice: _once
+            activity.save()
+            attendees = list(unit_attendees)
+            if any(contact.unit_id != unit.pk for contact in attendees):
+                raise ValidationError(_("Attendees must be contacts of the unit."), code="attendee_unit")
+            activity.team_participants.set(list(team_participants))
+            activity.experts.set(_signed_experts(experts))
+            activity.unit_attendees.set(attendees)
+            seen: set[int] = set()
+            for advance in advances:
+                measure = advance.measure
+                version = PlanVersion.objects.select_related("plan").get(pk=measure.version_id)
+                if version.plan.unit_id != unit.pk or version.plan.in_force_id != version.pk or measure.pk in seen:
+                    raise ValidationError(
+                        _("Only measures of the unit's plan in force can be advanced, each once."),
+                        code="measure_plan",
+                    )
+                seen.add(measure.pk)
+                note = measure_progress(
+                    actor=actor, measure=measure, date=date, text=advance.note, status=advance.status
                 )
-            seen.add(measure.pk)
-            note = measure_progress(actor=actor, measure=measure, date=date, text=advance.note, status=advance.status)
-            ActivityMeasure.objects.create(activity=activity, measure=measure, progress_note=note)
-        _attach(actor=actor, checked=checked, stored=stored, activity=activity)
-        return activity
+                ActivityMeasure.objects.create(activity=activity, measure=measure, progress_note=note)
+            _attach(actor=actor, checked=checked, stored=stored, activity=activity)
+            return activity
+
+    return _once(Activity, token=token, owner={"recorded_by": actor}, create=create)
+
+
+def _check_activity_date(date: datetime.date) -> None:
+    _not_in_future("date", date, _("The date cannot be in the future: record an activity once it has taken place."))
 
 
 def _signed_experts(experts: Iterable[Person]) -> list[Person]:
@@ -195,6 +245,7 @@ def activity_update(
     other_attendees: str = "",
 ) -> Activity:
     """Corrects an activity's record; the measures it advanced stay (their progress notes are on the plan)."""
+    _check_activity_date(date)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     activity.date, activity.kind = date, kind
     activity.summary, activity.outcome, activity.follow_ups = summary.strip(), outcome.strip(), follow_ups.strip()
@@ -239,43 +290,50 @@ def request_submit(
     description: str,
     files: Sequence[UploadedFile] = (),
     submitted_at: datetime.datetime | None = None,
+    token: uuid.UUID | None = None,
 ) -> Request:
     """A unit's contact raises a request, or its team logs one on the unit's behalf (`on_behalf` then). The due
-    datetimes are computed now, by huhang.workdays' rule, and stored, so reminders and reports query them in SQL."""
+    datetimes are computed now, by huhang.workdays' rule, and stored, so reminders and reports query them in SQL.
+    With the `token` of a request `actor` already raised, returns that request and writes nothing."""
     if actor.role not in (Role.UNIT_CONTACT, Role.TEAM_MEMBER):
         raise PermissionDenied
     if actor.role == Role.UNIT_CONTACT and actor.unit_id != unit.pk:
         raise PermissionDenied
-    submitted_at = submitted_at or timezone.now()
-    accept_days, answer_days = response_limits(kind)
-    checked = _check_files(files)
-    with _written_files() as stored:
-        request = Request(
-            unit=unit,
-            team=_serving_team(unit),
-            kind=kind,
-            title=title.strip(),
-            description=description.strip(),
-            raised_by=actor,
-            on_behalf=actor.role == Role.TEAM_MEMBER,
-            submitted_at=submitted_at,
-            received_on=workdays.received_on(submitted_at),
-            accept_due_at=workdays.due_at(submitted_at, accept_days),
-            answer_due_at=workdays.due_at(submitted_at, answer_days),
-        )
-        request.full_clean()
-        request.save()
-        _attach(actor=actor, checked=checked, stored=stored, request=request)
-        return request
+
+    def create() -> Request:
+        at = submitted_at or timezone.now()
+        accept_days, answer_days = response_limits(kind)
+        checked = _check_files(files)
+        with _written_files() as stored:
+            request = Request(
+                unit=unit,
+                team=_serving_team(unit),
+                kind=kind,
+                title=title.strip(),
+                description=description.strip(),
+                raised_by=actor,
+                on_behalf=actor.role == Role.TEAM_MEMBER,
+                submitted_at=at,
+                received_on=workdays.received_on(at),
+                accept_due_at=workdays.due_at(at, accept_days),
+                answer_due_at=workdays.due_at(at, answer_days),
+                submission_token=token,
+            )
+            request.full_clean(exclude=["submission_token"])  # the database judges a token sent twice: _once
+            request.save()
+            _attach(actor=actor, checked=checked, stored=stored, request=request)
+            return request
+
+    return _once(Request, token=token, owner={"raised_by": actor}, create=create)
 
 
-def _require(request: Request, *statuses: str) -> None:
-    require_status(request, *statuses, message=_("This is not possible while the request is %(status)s."))
-
-
-OPEN = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REFERRED, Status.ANSWERED)
-# Once referred, a request waits for the department's reply.
-REFERABLE = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ANSWERED)
+def _require(request: Request, action: str) -> None:
+    """Refuses (code "state") `action` unless archives/workflow.py allows it in the state the locked row is in."""
+    require_status(
+        request,
+        *workflow.states_allowing(action),
+        message=_("This is not possible while the request is %(status)s."),
+    )
 
 
 def _stop_accept_clock(request: Request, actor: User | None, at: datetime.datetime) -> None:
@@ -295,7 +353,7 @@ def _save(request: Request) -> Request:
 def request_accept(*, actor: User | None, request: Request, at: datetime.datetime | None = None) -> Request:
     """The team accepts the request: stops the accept clock."""
     request = locked(request)
-    _require(request, Status.SUBMITTED)
+    _require(request, workflow.ACCEPT)
     _stop_accept_clock(request, actor, at or timezone.now())
     return _save(request)
 
@@ -303,7 +361,7 @@ def request_accept(*, actor: User | None, request: Request, at: datetime.datetim
 @transaction.atomic
 def request_invite_expert(*, actor: User | None, request: Request, expert: Person) -> Request:
     request = locked(request)
-    _require(request, *OPEN)
+    _require(request, workflow.INVITE_EXPERT)
     request.experts.add(*_signed_experts([expert]))
     return request
 
@@ -333,7 +391,7 @@ def request_reply(
 
 def _request_reply(*, actor, request, text, internal, at, checked, stored) -> RequestMessage:
     request = locked(request)
-    _require(request, *OPEN)
+    _require(request, workflow.REPLY)
     at = at or timezone.now()
     from_unit = actor.role == Role.UNIT_CONTACT
     if from_unit and actor.unit_id != request.unit_id:
@@ -377,7 +435,8 @@ def request_refer(
     """Refers a request outside the programme's remit to another department (反馈对接). Counts as the answer: it
     stops the answer clock (and the accept clock)."""
     request = locked(request)
-    _require(request, *REFERABLE)
+    _require(request, workflow.REFER)
+    _not_in_future("referred_on", referred_on, _("The date cannot be in the future."))
     at = at or timezone.now()
     referral = Referral(
         request=request,
@@ -401,10 +460,11 @@ def request_refer(
 def referral_reply_record(*, actor: User, referral: Referral, reply: str, replied_on: datetime.date) -> Referral:
     """Records the other department's reply; the request is then answered and the unit may close it."""
     request = locked(referral.request)
-    _require(request, Status.REFERRED)
+    _require(request, workflow.RECORD_REPLY)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not reply.strip():
         raise ValidationError(_("Write the department's reply."), code="required")
+    _not_in_future("replied_on", replied_on, _("The date cannot be in the future."))
     if replied_on < referral.referred_on:
         raise ValidationError(_("The reply cannot come before the referral."), code="date_order")
     referral.reply, referral.replied_on, referral.reply_recorded_by = reply.strip(), replied_on, actor
@@ -425,7 +485,7 @@ def request_close(*, actor: User, request: Request, rating: int, comment: str = 
     """The unit's contact closes an answered request with a satisfaction rating (1–5) and an optional comment."""
     _require_unit_contact(actor, request)
     request = locked(request)
-    _require(request, Status.ANSWERED)
+    _require(request, workflow.CLOSE)
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError(_("Rate from 1 to 5."), code="rating")
     request.status, request.rating, request.rating_comment = Status.CLOSED, rating, comment.strip()
@@ -439,7 +499,7 @@ def request_reopen(*, actor: User, request: Request, reason: str) -> Request:
     (kept in the history); the clocks are not restarted."""
     _require_unit_contact(actor, request)
     request = locked(request)
-    _require(request, Status.CLOSED)
+    _require(request, workflow.REOPEN)
     if not reason.strip():
         raise ValidationError(_("Say why the request is reopened."), code="required")
     request.status, request.rating, request.rating_comment, request.closed_at = Status.IN_PROGRESS, None, "", None

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archives.attachments import ALLOWED_TYPES
-from archives.forms.fields import MultipleFileField, MultipleFileInput
+from archives.forms.fields import MultipleFileField, MultipleFileInput, SubmissionTokenField
 from archives.models import Activity
 from archives.services import Advance
 from huhang.forms import DateInput
@@ -92,19 +92,12 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, choices: ActivityChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only a hint for the date picker: archives.services refuses a date in the future.
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["team_participants"] = PeopleChoiceField(choices.team_people, label=_("Team members who took part"))
         self.fields["unit_attendees"] = ContactChoiceField(choices.contacts, label=_("The unit's attendees"))
         self.fields["experts"] = PeopleChoiceField(choices.experts, label=_("Invited experts"))
         self.order_fields(RECORD_FIELDS)
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(
-                _("The date cannot be in the future: record an activity once it has taken place."), code="future"
-            )
-        return date
 
     def record(self) -> dict[str, Any]:
         """The keyword arguments of archives.services.activity_create and activity_update."""
@@ -112,7 +105,8 @@ class ActivityForm(forms.Form):
 
 
 class ActivityCreateForm(ActivityForm):
-    """Logging an activity: today by default, the user ticked as a participant, and files."""
+    """Logging an activity: today by default, the user ticked as a participant, files, and the form's one-time
+    token (`submission_token`, archives.services.activity_create's `token`)."""
 
     def __init__(self, *args: Any, choices: ActivityChoices, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
@@ -121,6 +115,7 @@ class ActivityCreateForm(ActivityForm):
             kwargs["initial"].setdefault("team_participants", [str(choices.me.pk)])
         super().__init__(*args, choices=choices, **kwargs)
         self.fields["files"] = MultipleFileField(label=_("Files"))
+        self.fields["submission_token"] = SubmissionTokenField()
 
 
 class ActivityEditForm(ActivityForm):

@@ -1,8 +1,9 @@
-"""Fields and helpers every archive form shares: several files in one input, the browser's date picker, and the
-placing of a service's refusal on the form."""
+"""Fields and helpers every archive form shares: several files in one input, the one-time token of a form that
+creates a record, and the placing of a service's refusal on the form."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -54,6 +55,25 @@ class MultipleFileField(forms.FileField):
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return files
+
+
+class SubmissionTokenField(forms.UUIDField):
+    """The hidden one-time token of a form that creates a record (archives.services' `token=`). A new one each time
+    the empty form is shown; a form sent back with errors keeps its token, so however often it is sent, it creates
+    one record. A missing or garbled token is no token: the record is created, only without that protection."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)  # called once per form shown
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> uuid.UUID | None:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
 
 
 def add_archive_error(form: forms.Form, error: ValidationError) -> None:

@@ -4,18 +4,11 @@ the department's reply, rating and closing it, reopening it."""
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from archives.forms.fields import MultipleFileField
+from archives.forms.fields import MultipleFileField, SubmissionTokenField
 from archives.models import RequestKind
 from huhang.forms import DateInput
-
-
-def _not_in_future(day):
-    if day and day > timezone.localdate():
-        raise forms.ValidationError(_("The date cannot be in the future."), code="future")
-    return day
 
 
 class RequestForm(forms.Form):
@@ -30,6 +23,7 @@ class RequestForm(forms.Form):
         help_text=_("What you need, by when, and what has been done so far."),
     )
     files = MultipleFileField()
+    submission_token = SubmissionTokenField()  # archives.services.request_submit's `token`
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,15 +47,17 @@ class ReplyForm(forms.Form):
 
 
 class ReferForm(forms.Form):
+    """A date in the future (here and in ReferralReplyForm) is refused by archives.services, on its field."""
+
     department = forms.CharField(label=_("Department"), max_length=128)
     contact = forms.CharField(label=_("Contact at the department"), max_length=128, help_text=_("Name and phone."))
-    referred_on = forms.DateField(label=_("Referred on"), widget=DateInput(), validators=[_not_in_future])
+    referred_on = forms.DateField(label=_("Referred on"), widget=DateInput())
     note = forms.CharField(label=_("Note to the unit"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReferralReplyForm(forms.Form):
     reply = forms.CharField(label=_("The department's reply"), widget=forms.Textarea(attrs={"rows": 3}))
-    replied_on = forms.DateField(label=_("Replied on"), widget=DateInput(), validators=[_not_in_future])
+    replied_on = forms.DateField(label=_("Replied on"), widget=DateInput())
 
 
 class CloseForm(forms.Form):

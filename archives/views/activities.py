@@ -94,7 +94,8 @@ def _unit_to_record(request: HttpRequest) -> Unit | None:
 
 def activity_create(request: HttpRequest) -> HttpResponse:
     """Logging an activity, made for a phone on the way out of a visit. Everything is saved together or nothing:
-    the record, the progress notes on the measures it advanced and its files."""
+    the record, the progress notes on the measures it advanced and its files. The form sent twice (a double tap)
+    records one activity: the second post is taken to the first's page like the first."""
     unit = _unit_to_record(request)
     context: dict[str, Any] = {"unit": unit, "units": units_for_recording(user=request.user)}
     if unit is None:
@@ -112,6 +113,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                     unit=unit,
                     advances=[advance for form_ in advances if (advance := form_.advance())],
                     files=form.cleaned_data["files"],
+                    token=form.cleaned_data["submission_token"],
                     **form.record(),
                 )
             except ValidationError as error:

@@ -2,8 +2,9 @@
 
 Thin: reads through archives/selectors.py (404 out of scope), rights from accounts/rules.py (403 in scope without the
 right), writes through archives/services.py, whose ValidationErrors come back as form errors, never a 500.
-The thread page shows each user the forms for what they may do; every action posts to its own URL and comes back to
-the thread, with the form and its errors when the input was refused.
+The thread page shows each user the forms for what they may do (archives/workflow.py: the request's state and the
+user's rights); every action posts to its own URL and comes back to the thread, with the form and its errors when
+the input was refused.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
-from archives import selectors, services
+from archives import selectors, services, workflow
 from archives.filters import RequestFilter
 from archives.forms.fields import InviteExpertForm, add_archive_error
 from archives.forms.requests import (
@@ -28,7 +29,6 @@ from archives.forms.requests import (
     ReplyForm,
     RequestForm,
 )
-from archives.models import Request
 from archives.scopes import sees_internal_notes
 
 if TYPE_CHECKING:
@@ -37,8 +37,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
     from accounts.models import User
-
-Status = Request.Status
+    from archives.models import Request
 
 
 class RequestListView(FilterView):
@@ -62,7 +61,8 @@ request_list = RequestListView.as_view()
 
 
 def request_create(request: HttpRequest) -> HttpResponse:
-    """A unit's contact raises a request for their unit; a team member logs one on a served unit's behalf."""
+    """A unit's contact raises a request for their unit; a team member logs one on a served unit's behalf. The form
+    sent twice (a double click) files one request: the second post is taken to the first's thread like the first."""
     units = selectors.units_for_recording(user=request.user)
     if not units.exists():
         raise PermissionDenied
@@ -79,6 +79,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 description=data["description"],
                 files=data["files"],
+                token=data["submission_token"],
             )
         except ValidationError as error:
             add_archive_error(form, error)
@@ -102,25 +103,10 @@ def _chosen_unit(request: HttpRequest, units) -> dict[str, Any]:
 # The thread
 
 
-def _rights(user: User, request_: Request) -> dict[str, bool]:
-    handle = user.has_perm("archives.handle_request", request_)
-    is_open = request_.status != Status.CLOSED
-    contact = user.has_perm("archives.close_request", request_)
-    return {
-        "can_handle": handle and is_open,
-        "can_accept": handle and request_.status == Status.SUBMITTED,
-        "can_refer": handle
-        and request_.status in (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ANSWERED),
-        "can_reply": is_open and user.has_perm("archives.reply_request", request_),
-        "can_close": contact and request_.status == Status.ANSWERED,
-        "can_reopen": contact and request_.status == Status.CLOSED,
-    }
-
-
 def _thread(request: HttpRequest, request_: Request, *, forms: dict[str, Any] | None = None, status: int = 200):
-    """The thread page, with fresh forms for what the user may do, or the refused `forms` with their errors."""
+    """The thread page, with fresh forms for what the user may do (`actions`, archives.workflow), or the refused
+    `forms` with their errors."""
     user = request.user
-    rights = _rights(user, request_)
     context: dict[str, Any] = {
         "req": request_,
         "posts": selectors.request_messages_for_user(user=user, request=request_),
@@ -133,7 +119,7 @@ def _thread(request: HttpRequest, request_: Request, *, forms: dict[str, Any] | 
         "referral_reply_form": ReferralReplyForm(),
         "close_form": CloseForm(),
         "reopen_form": ReopenForm(),
-        **rights,
+        "actions": workflow.request_actions(user, request_),
     }
     context.update(forms or {})
     return render(request, "archives/request_detail.html", context, status=status)
@@ -150,14 +136,22 @@ def request_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return _thread(request, selectors.request_get_for_user(user=request.user, uid=uid))
 
 
-def _action(
-    request: HttpRequest, uid: uuid.UUID, *, permission: str, form_name: str, form, perform, success: str, extra=None
-):
-    """One step of the handling: 404 out of scope, 403 without the right, the thread with errors on bad input.
-    `form` makes the bound form for the request (the experts one may invite depend on its unit)."""
+def _request_for(request: HttpRequest, uid: uuid.UUID, action: str) -> Request:
+    """404 out of scope; 403 in scope without the right `action` takes (archives.workflow). Whether the request's
+    state allows it is the service's to say, under the row lock."""
     request_ = selectors.request_get_for_user(user=request.user, uid=uid)
-    if not request.user.has_perm(permission, request_):
+    if not request.user.has_perm(workflow.permission_for(action), request_):
         raise PermissionDenied
+    return request_
+
+
+def _action(
+    request: HttpRequest, uid: uuid.UUID, *, action: str, form_name: str, form, perform, success: str, extra=None
+):
+    """One step of the handling: 404 out of scope, 403 without the right, the thread with errors on bad input or
+    when the service refuses. `form` makes the bound form for the request (the experts one may invite depend on its
+    unit)."""
+    request_ = _request_for(request, uid, action)
     form = form(request_)
     if form.is_valid():
         try:
@@ -172,9 +166,7 @@ def _action(
 
 @require_POST
 def request_accept(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    request_ = selectors.request_get_for_user(user=request.user, uid=uid)
-    if not request.user.has_perm("archives.handle_request", request_):
-        raise PermissionDenied
+    request_ = _request_for(request, uid, workflow.ACCEPT)
     try:
         services.request_accept(actor=request.user, request=request_)
     except ValidationError as error:
@@ -199,7 +191,7 @@ def request_reply(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return _action(
         request,
         uid,
-        permission="archives.reply_request",
+        action=workflow.REPLY,
         form_name="reply_form",
         form=lambda request_: ReplyForm(
             request.POST, request.FILES, may_write_internal=sees_internal_notes(request.user)
@@ -214,7 +206,7 @@ def request_invite_expert(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return _action(
         request,
         uid,
-        permission="archives.handle_request",
+        action=workflow.INVITE_EXPERT,
         form_name="invite_form",
         form=lambda request_: InviteExpertForm(
             request.POST, experts=selectors.invitable_experts(unit=request_.unit, record=request_)
@@ -231,7 +223,7 @@ def request_refer(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return _action(
         request,
         uid,
-        permission="archives.handle_request",
+        action=workflow.REFER,
         form_name="refer_form",
         form=lambda request_: ReferForm(request.POST),
         perform=lambda request_, data: services.request_refer(actor=request.user, request=request_, **data),
@@ -248,7 +240,7 @@ def referral_reply(request: HttpRequest, uid: uuid.UUID, referral_id: int) -> Ht
     return _action(
         request,
         uid,
-        permission="archives.handle_request",
+        action=workflow.RECORD_REPLY,
         form_name="referral_reply_form",
         form=lambda request_: ReferralReplyForm(request.POST),
         perform=perform,
@@ -262,7 +254,7 @@ def request_close(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return _action(
         request,
         uid,
-        permission="archives.close_request",
+        action=workflow.CLOSE,
         form_name="close_form",
         form=lambda request_: CloseForm(request.POST),
         perform=lambda request_, data: services.request_close(actor=request.user, request=request_, **data),
@@ -275,7 +267,7 @@ def request_reopen(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return _action(
         request,
         uid,
-        permission="archives.close_request",
+        action=workflow.REOPEN,
         form_name="reopen_form",
         form=lambda request_: ReopenForm(request.POST),
         perform=lambda request_, data: services.request_reopen(actor=request.user, request=request_, **data),
