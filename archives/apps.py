@@ -7,4 +7,6 @@ class ArchivesConfig(AppConfig):
     verbose_name = _("Service archive")
 
     def ready(self) -> None:
-        from archives import scopes  # noqa: F401 — declares the read scopes of this app's models
+        # scopes: the read scopes of this app's models. The rest: what this app adds to a unit's timeline, page
+        # and list, which units may not import (units/timeline.py, units/unit_page.py, units/unit_list.py).
+        from archives import scopes, timeline, unit_page  # noqa: F401

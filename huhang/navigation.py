@@ -1,5 +1,6 @@
 """The main navigation. Each entry shows to the users who hold its permission (the apps' rules.py), so this module
-names the apps' URLs and permissions but imports none of them."""
+names the apps' URLs and permissions but imports none of them. The menu asks the `rules` permissions alone: a
+superuser's menu is their role's, and no entry falls through to the database-backed permission backend."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import rules
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -24,28 +26,38 @@ class NavItem:
     visible_to: Callable[[User], bool]
 
 
+def _holds(*permissions: str) -> Callable[[User], bool]:
+    """Visible to users who hold any of `permissions` (the `rules` permissions alone)."""
+    return lambda user: any(rules.has_perm(permission, user) for permission in permissions)
+
+
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", "house", lambda user: True),
-    NavItem(_("Key units"), "units:list", "buildings", lambda user: user.has_perm("units.browse_units")),
-    NavItem(_("My teams"), "teams:mine", "people", lambda user: user.has_perm("teams.view_own_teams")),
+    NavItem(_("Key units"), "units:list", "buildings", _holds("units.browse_units")),
+    NavItem(_("My teams"), "teams:mine", "people", _holds("teams.view_own_teams")),
     # The bureau's overview leads to the approval queue; a team member's shows only their teams' units.
     NavItem(
         _("Service plans"),
         "plans:overview",
         "journal-text",
-        lambda user: user.has_perm("plans.view_plans_overview") or user.has_perm("plans.write_plans"),
+        _holds("plans.view_plans_overview", "plans.write_plans"),
     ),
-    # Every role reads the requests of its scope; the archive is not the officers' (accounts/rules.py).
+    # Every role reads the requests of its scope; the archive is not the officers' (archives/rules.py).
     NavItem(_("Requests"), "archives:request_list", "chat-left-text", lambda user: True),
     NavItem(
         _("Service archive"),
         "archives:activity_list",
         "archive",
-        lambda user: user.has_perm("archives.browse_activities"),
+        _holds("archives.browse_activities"),
     ),
-    NavItem(_("Service teams"), "teams:list", "people", lambda user: user.has_perm("teams.manage_teams")),
-    NavItem(_("Personnel pool"), "teams:person_list", "person-vcard", lambda user: user.has_perm("teams.manage_teams")),
-    NavItem(_("Workload"), "teams:workload", "bar-chart", lambda user: user.has_perm("teams.view_workload")),
+    NavItem(_("Service teams"), "teams:list", "people", _holds("teams.manage_teams")),
+    NavItem(
+        _("Personnel pool"),
+        "teams:person_list",
+        "person-vcard",
+        _holds("teams.manage_teams"),
+    ),
+    NavItem(_("Workload"), "teams:workload", "bar-chart", _holds("teams.view_workload")),
     NavItem(_("Administration"), "admin:index", "gear", lambda user: user.is_superuser),
 ]
 

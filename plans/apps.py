@@ -7,4 +7,6 @@ class PlansConfig(AppConfig):
     verbose_name = _("Service plans")
 
     def ready(self) -> None:
-        from plans import scopes  # noqa: F401 — declares the read scopes of this app's models
+        # scopes: the read scopes of this app's models. The rest: what this app adds to a unit's timeline, page
+        # and list, which units may not import (units/timeline.py, units/unit_page.py, units/unit_list.py).
+        from plans import scopes, timeline, unit_list, unit_page  # noqa: F401

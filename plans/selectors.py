@@ -181,6 +181,8 @@ def _expected_due_on() -> Coalesce:
 def with_plan_state(units: QuerySet[Unit]) -> QuerySet[Unit]:
     """Annotates units with their plan's state (a version status, or "not_started"), version numbers, due date and
     whether the plan is past due — in SQL, for the unit list and the plan overview alike."""
+    if "plan_state" in units.query.annotations:
+        return units  # annotated already: units.selectors.unit_list_for_user adds them (plans/unit_list.py)
     today = timezone.localdate()
     return units.annotate(
         plan_uid=F("plan__uid"),

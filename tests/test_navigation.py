@@ -31,3 +31,16 @@ def test_each_role_sees_its_entries(rf, users, role):
     user.is_superuser = False
     request.user = user
     assert {item["url"] for item in navigation(request)["nav_items"]} == EXPECTED[role]
+
+
+def test_a_superuser_sees_the_menu_of_their_role_and_the_administration(rf, users, django_assert_num_queries):
+    """The bureau's demo login is also the superuser: "My teams" is a team member's entry, not theirs. The menu
+    asks no database for permissions (no fall-through to the model backend)."""
+    from huhang.navigation import navigation
+
+    request = rf.get("/")
+    request.user = users[Role.BUREAU]
+    request.user.is_superuser = True
+    with django_assert_num_queries(0):
+        urls = {item["url"] for item in navigation(request)["nav_items"]}
+    assert urls == EXPECTED[Role.BUREAU] | {"/admin/"}

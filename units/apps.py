@@ -7,4 +7,5 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Key units")
 
     def ready(self) -> None:
-        from units import scopes  # noqa: F401 — declares the read scopes of this app's models
+        # scopes: the read scopes of this app's models; timeline: the unit's own events (listing, IP profiles).
+        from units import scopes, timeline  # noqa: F401

@@ -1,13 +1,14 @@
-"""The unit list's filters, search and sorting; the Excel export takes the same parameters."""
+"""The unit list's filters, search and sorting; the Excel export takes the same parameters. The apps above units add
+their own filters and sort keys (units/unit_list.py): the serving team, the plan's state."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from huhang.text import normalise_credit_code, normalise_text
-from teams.scopes import visible_teams
 from units.models import Division, Unit
+from units.unit_list import unit_list_extensions
 
 
 def unit_search_q(value: str, *, prefix: str = "") -> Q | None:
@@ -30,19 +31,13 @@ def search_units(queryset: QuerySet, value: str, *, prefix: str = "") -> QuerySe
     return queryset if condition is None else queryset.filter(condition)
 
 
-PAST_DUE = "past_due"
-
-
-def _plan_states():
-    from plans.selectors import STATES
-
-    return [*STATES, (PAST_DUE, _("Past due"))]
-
-
-def _teams(request):
-    from teams.models import Team
-
-    return visible_teams(request.user) if request else Team.objects.none()
+SORT_FIELDS = (
+    ("name", "name"),
+    ("credit_code", "code"),
+    ("division__code", "division"),
+    ("category", "category"),
+    ("created_at", "created"),
+)
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -66,29 +61,13 @@ class UnitFilter(django_filters.FilterSet):
         empty_label=_("All counties"),
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Unit.Category.choices, empty_label=_("All"))
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=_teams, method="filter_team", empty_label=_("All teams")
-    )
-    plan = django_filters.ChoiceFilter(
-        label=_("Plan status"), choices=lambda: _plan_states(), method="filter_plan", empty_label=_("All")
-    )
     status = django_filters.ChoiceFilter(
         label=_("Listing status"),
         choices=[(LISTED, _("On the list")), (REMOVED, _("Removed")), (ALL, _("All"))],
         method="filter_status",
         empty_label=None,
     )
-    o = django_filters.OrderingFilter(
-        label=_("Sort by"),
-        fields=(
-            ("name", "name"),
-            ("credit_code", "code"),
-            ("division__code", "division"),
-            ("category", "category"),
-            ("team_name", "team"),
-            ("created_at", "created"),
-        ),
-    )
+    o = django_filters.OrderingFilter(label=_("Sort by"), fields=SORT_FIELDS)  # and the extensions' (__init__)
 
     class Meta:
         model = Unit
@@ -99,24 +78,10 @@ class UnitFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("status", self.LISTED)
         super().__init__(data, *args, **kwargs)
-        request = kwargs.get("request")
-        if request is None or not request.user.has_perm("teams.browse_teams"):
-            del self.filters["team"]  # officers see units, not the bureau's teams
+        self._add_extensions(kwargs.get("request"))
 
     def search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         return search_units(queryset, value)
-
-    def filter_team(self, queryset: QuerySet[Unit], name: str, team) -> QuerySet[Unit]:
-        from teams.models import Assignment
-
-        served = Assignment.objects.filter(unit=OuterRef("pk"), team=team, end__isnull=True)
-        return queryset.filter(Exists(served))
-
-    def filter_plan(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
-        """Needs the plan annotations of plans.selectors.with_plan_state, which the unit list and export add."""
-        if value == PAST_DUE:
-            return queryset.filter(past_due=True)
-        return queryset.filter(plan_state=value)
 
     def filter_status(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         if value == self.LISTED:
@@ -124,3 +89,21 @@ class UnitFilter(django_filters.FilterSet):
         if value == self.REMOVED:
             return queryset.filter(is_listed=False)
         return queryset
+
+    def _add_extensions(self, request) -> None:
+        """The registered apps' filters, after the units' own and before the listing status; their sort keys."""
+        extensions = unit_list_extensions()
+        added: dict[str, django_filters.Filter] = {}
+        for extension in extensions:
+            added.update(extension.filters(request))
+        for name, filter_ in added.items():
+            filter_.parent = self
+            if filter_.field_name is None:
+                filter_.field_name = name
+        ordering = django_filters.OrderingFilter(
+            label=self.filters["o"].label,
+            fields=(*SORT_FIELDS, *(pair for extension in extensions for pair in extension.sort_fields)),
+        )
+        ordering.parent, ordering.field_name = self, "o"
+        own = {name: filter_ for name, filter_ in self.filters.items() if name not in ("status", "o")}
+        self.filters = {**own, **added, "status": self.filters["status"], "o": ordering}

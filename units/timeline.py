@@ -1,59 +1,137 @@
 """The unit page's timeline: everything that happened to a unit, newest first, in one stream.
 
-Built from rows the unit page has already prefetched (units.selectors.unit_detail, through the user's scopes), so
-it costs no query, and filtering or paging it costs none either. Later apps add their events here.
+Units know none of the apps above them, so the stream is built from sources the apps register in their
+`AppConfig.ready()` (the way the admin takes registrations): units its listing and IP profiles, teams the
+assignments, plans the approvals and measures, the archive the activities, requests and referrals. Each source gives
+one or more querysets of rows (date, kind, part, record) read through the user's scopes and filtered in SQL; the page
+is their UNION ALL, counted and sliced in the database, and only the page's rows become events — one query per kind
+on the page. So the page costs the same number of queries whatever the unit's history.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist
-from django.urls import reverse
+from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Expression, F, IntegerField, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Role
 from huhang.vocabulary import TaskArea
-from units.models import ListingEvent, Unit
+from units.models import IPProfile, ListingEvent, Unit
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from accounts.models import User
 
 TIMELINE_PER_PAGE = 30
 PAGE_PARAM = "tpage"  # not `page`: the unit page may one day carry other lists
-EXCERPT_CHARS = 80  # units.selectors.unit_detail fetches one character more, so that the cut shows
+EXCERPT_CHARS = 80  # an activity's summary is cut here; one character more is fetched, so that the cut shows
 
-# The kinds of event, in the order the filter offers them.
-KINDS = [
-    ("listing", gettext_lazy("Listing")),
-    ("team", gettext_lazy("Service team")),
-    ("ip_profile", gettext_lazy("IP profile")),
-    ("plan", gettext_lazy("Plan approval")),
-    ("measure", gettext_lazy("Measure due")),
-    ("activity", gettext_lazy("Service activity")),
-    ("request", gettext_lazy("Request")),
-    ("referral", gettext_lazy("Referral")),
-]
-
-
-def request_kind_areas(kind: str) -> frozenset[str]:
-    from archives.models import REQUEST_KIND_AREAS  # the archive builds on units, not the other way round
-
-    area = REQUEST_KIND_AREAS.get(kind)
-    return frozenset({area.value}) if area else frozenset()
+# The columns of every source's rows, in this order; the UNION ALL matches them by position.
+COLUMNS = ("event_date", "event_rank", "event_seq", "event_kind", "event_part", "event_record")
+# Newest first; on one day, in the order of the sources, then each source's own order (newest record first).
+ORDER = ("-event_date", "event_rank", "-event_seq", "-event_record")
 
 
 @dataclass(frozen=True)
 class TimelineEvent:
     date: datetime.date
-    kind: str  # one of KINDS, also a CSS class suffix
+    kind: str  # a source's kind, also a CSS class suffix
     icon: str  # a Bootstrap Icons name
     title: str
     detail: str = ""
     url: str = ""  # the record's own page, when it has one
-    areas: frozenset[str] = field(default_factory=frozenset)  # TaskArea values the event belongs to
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One event before it is read: which record of which source, and which of the record's events (`part`)."""
+
+    date: datetime.date
+    kind: str
+    part: str
+    record: int
+
+
+class TimelineSource:
+    """A kind of event on the timeline. Subclasses set `kind`, `label` and `position` and give the rows and events."""
+
+    kind: str
+    label: str | Promise  # the filter's choice
+    # Where the kind stands in the filter and among one day's events. Gaps leave each app room:
+    # units 10 (listing) and 30 (IP profile), teams 20, plans 40–50, the archive 60–80.
+    position: int
+
+    def shown_to(self, user: User) -> bool:
+        """Whether the user ever meets this kind on a unit's page (the filter offers only those)."""
+        return True
+
+    def rows(self, *, unit: Unit, user: User, area: str) -> Sequence[QuerySet]:
+        """Querysets of `row_query(...)` for the unit's events that the user may read (`unit` is one they read), of
+        task area `area` when given; none when nothing of this kind belongs to the area."""
+        raise NotImplementedError
+
+    def events(self, rows: Sequence[TimelineRow]) -> list[TimelineEvent]:
+        """The events of the rows (all of this kind), in the rows' order: one query."""
+        raise NotImplementedError
+
+    def records(self, queryset: QuerySet, rows: Sequence[TimelineRow]) -> dict[int, Any]:
+        """The rows' records from `queryset`, by id: one query, in no particular order."""
+        return queryset.order_by().in_bulk({row.record for row in rows})
+
+    def row_query(self, queryset: QuerySet, *, date: str | Expression, part: str = "", seq=None) -> QuerySet:
+        """The rows of `queryset` as this source's events: `date` a date field or expression, `part` which of the
+        record's events (a request's sending or its reply), `seq` the order among one day's events (the record's
+        id unless given; the larger first)."""
+        return timeline_rows(queryset, date=date, kind=self.kind, rank=self.position, part=part, seq=seq)
+
+
+def timeline_rows(queryset: QuerySet, *, date: str | Expression, kind: str, rank: int, part: str = "", seq=None):
+    """The columns every source's rows share, with the same names and types, so that the querysets combine."""
+    return queryset.order_by().values(
+        event_date=F(date) if isinstance(date, str) else date,  # a DateField, or TruncDate of a datetime
+        event_rank=Value(rank, IntegerField()),
+        event_seq=F("pk") if seq is None else seq,
+        event_kind=Value(kind, CharField()),
+        event_part=Value(part, CharField()),
+        event_record=F("pk"),
+    )
+
+
+def local_date(field: str) -> TruncDate:
+    """A datetime field's date in the current time zone (Asia/Shanghai), as the page shows it."""
+    return TruncDate(field, tzinfo=timezone.get_current_timezone())
+
+
+_sources: dict[str, TimelineSource] = {}
+
+
+def register_timeline_source(source: TimelineSource) -> TimelineSource:
+    """Called from an app's `AppConfig.ready()`; a kind is registered once."""
+    existing = _sources.get(source.kind)
+    if existing is not None and type(existing) is not type(source):
+        raise ImproperlyConfigured(f"The timeline kind {source.kind!r} is registered twice.")
+    _sources[source.kind] = source
+    return source
+
+
+def timeline_sources() -> list[TimelineSource]:
+    return sorted(_sources.values(), key=lambda source: source.position)
+
+
+def timeline_kinds(user: User) -> list[str]:
+    """The kinds a reader may meet on the page, so the filter offers no kind that is always empty for them."""
+    return [source.kind for source in timeline_sources() if source.shown_to(user)]
 
 
 class TimelineFilter(forms.Form):
@@ -68,10 +146,10 @@ class TimelineFilter(forms.Form):
 
     def __init__(self, data=None, *, kinds: Iterable[str] | None = None):
         super().__init__(data)
-        offered = set(kinds) if kinds is not None else {key for key, _label in KINDS}
+        offered = set(kinds) if kinds is not None else set(_sources)
         self.fields["kind"].choices = [
             ("", gettext_lazy("All kinds")),
-            *((key, label) for key, label in KINDS if key in offered),
+            *((source.kind, source.label) for source in timeline_sources() if source.kind in offered),
         ]
 
     def selection(self) -> dict[str, str]:
@@ -79,176 +157,102 @@ class TimelineFilter(forms.Form):
         return {name: self.cleaned_data.get(name, "") for name in ("kind", "area")}
 
 
-def timeline_kinds(*, include_listing: bool, include_activities: bool) -> list[str]:
-    """The kinds a reader may meet on the page, so the filter offers no kind that is always empty for them."""
-    return [
-        key
-        for key, _label in KINDS
-        if (include_listing or key != "listing") and (include_activities or key != "activity")
+def unit_timeline(*, unit: Unit, user: User, kind: str = "", area: str = "", page: str | int | None = None) -> Page:
+    """One page of the unit's events that the user may read, newest first, of one kind and one task area when given
+    (events without a task area — listing, team, IP profile, plan approval — have none, so an area filter leaves them
+    out). Two queries for the page, then one per kind on it."""
+    querysets = [
+        queryset
+        for source in timeline_sources()
+        if source.shown_to(user) and kind in ("", source.kind)
+        for queryset in source.rows(unit=unit, user=user, area=area)
     ]
+    rows: QuerySet | list = []
+    if querysets:
+        first, *others = querysets
+        rows = (first.union(*others, all=True) if others else first).order_by(*ORDER)
+    timeline = Paginator(rows, TIMELINE_PER_PAGE).get_page(page)
+    timeline.object_list = _events([_row(values) for values in timeline.object_list])
+    return timeline
 
 
-def unit_timeline(*, unit: Unit, include_listing: bool = True, kind: str = "", area: str = "") -> list[TimelineEvent]:
-    """The unit's events, newest first, of one kind and one task area when given (events without a task area —
-    listing, team, IP profile, plan approval — have none, so an area filter leaves them out)."""
-    events: list[TimelineEvent] = []
-    if include_listing:
-        events.extend(_listing_events(unit))
-    events.extend(_team_events(unit))
-    for profile in unit.ip_profiles.all():
-        events.append(
+def _row(values: dict) -> TimelineRow:
+    return TimelineRow(
+        date=values["event_date"], kind=values["event_kind"], part=values["event_part"], record=values["event_record"]
+    )
+
+
+def _events(rows: list[TimelineRow]) -> list[TimelineEvent]:
+    by_kind: dict[str, list[TimelineRow]] = {}
+    for row in rows:
+        by_kind.setdefault(row.kind, []).append(row)
+    events: dict[TimelineRow, TimelineEvent] = {}
+    for kind, kind_rows in by_kind.items():
+        for row, event in zip(kind_rows, _sources[kind].events(kind_rows), strict=True):
+            events[row] = event
+    return [events[row] for row in rows]
+
+
+# --- The units' own events --------------------------------------------------------------------------------------
+
+
+class ListingSource(TimelineSource):
+    """Selections and removals. The basis of selection and the reasons for removal are the bureau's, not the
+    unit's: a unit contact does not meet them."""
+
+    kind = "listing"
+    label = gettext_lazy("Listing")
+    position = 10
+
+    def shown_to(self, user: User) -> bool:
+        return user.role != Role.UNIT_CONTACT
+
+    def rows(self, *, unit: Unit, user: User, area: str) -> list[QuerySet]:
+        if area:
+            return []
+        return [self.row_query(ListingEvent.objects.filter(unit=unit), date="date")]
+
+    def events(self, rows: Sequence[TimelineRow]) -> list[TimelineEvent]:
+        listing = self.records(ListingEvent.objects.all(), rows)
+        return [self._event(listing[row.record]) for row in rows]
+
+    def _event(self, event: ListingEvent) -> TimelineEvent:
+        selected = event.kind == ListingEvent.Kind.SELECTED
+        if selected:
+            title = _("Selected for the list (%(batch)s)") if event.batch else _("Selected for the list")
+        else:
+            title = _("Removed from the list (%(batch)s)") if event.batch else _("Removed from the list")
+        return TimelineEvent(
+            date=event.date,
+            kind=self.kind,
+            icon="flag" if selected else "x-circle",
+            title=title % {"batch": event.batch} if event.batch else title,
+            detail=event.reason,
+        )
+
+
+class IPProfileSource(TimelineSource):
+    kind = "ip_profile"
+    label = gettext_lazy("IP profile")
+    position = 30
+
+    def rows(self, *, unit: Unit, user: User, area: str) -> list[QuerySet]:
+        if area:
+            return []
+        return [self.row_query(IPProfile.objects.filter(unit=unit), date="as_of")]
+
+    def events(self, rows: Sequence[TimelineRow]) -> list[TimelineEvent]:
+        profiles = self.records(IPProfile.objects.only("as_of", "invention_patents"), rows)
+        return [
             TimelineEvent(
                 date=profile.as_of,
-                kind="ip_profile",
+                kind=self.kind,
                 icon="graph-up",
                 title=_("IP profile recorded: %(patents)d invention patents") % {"patents": profile.invention_patents},
             )
-        )
-    events.extend(_plan_events(unit))
-    events.extend(_activity_events(unit))
-    events.extend(_request_events(unit))
-    if kind:
-        events = [event for event in events if event.kind == kind]
-    if area:
-        events = [event for event in events if area in event.areas]
-    return sorted(events, key=lambda e: e.date, reverse=True)
+            for profile in (profiles[row.record] for row in rows)
+        ]
 
 
-def _listing_events(unit: Unit) -> list[TimelineEvent]:
-    events = []
-    for event in unit.listing_events.all():
-        selected = event.kind == ListingEvent.Kind.SELECTED
-        events.append(
-            TimelineEvent(
-                date=event.date,
-                kind="listing",
-                icon="flag" if selected else "x-circle",
-                title=(_("Selected for the list") if selected else _("Removed from the list"))
-                + (f"（{event.batch}）" if event.batch else ""),
-                detail=event.reason,
-            )
-        )
-    return events
-
-
-def _team_events(unit: Unit) -> list[TimelineEvent]:
-    events = []
-    for assignment in unit.assignments.all():
-        events.append(
-            TimelineEvent(
-                date=assignment.start,
-                kind="team",
-                icon="people",
-                title=_("Served by %(team)s") % {"team": assignment.team.name},
-            )
-        )
-        if assignment.end:
-            events.append(
-                TimelineEvent(
-                    date=assignment.end,
-                    kind="team",
-                    icon="people",
-                    title=_("No longer served by %(team)s") % {"team": assignment.team.name},
-                )
-            )
-    return events
-
-
-def _plan_events(unit: Unit) -> list[TimelineEvent]:
-    """The plan's approvals and the due dates of the measures in force (prefetched by unit_detail)."""
-    plan = unit.plan if _has_plan(unit) else None
-    if plan is None:
-        return []
-    events = [
-        TimelineEvent(
-            date=timezone.localtime(event.created_at).date(),
-            kind="plan",
-            icon="journal-check",
-            title=_("Service plan version %(number)d approved") % {"number": event.version.number},
-        )
-        for event in plan.events.all()
-    ]
-    if plan.in_force is not None:
-        events.extend(
-            TimelineEvent(
-                date=measure.due_on,
-                kind="measure",
-                icon="check2-square",
-                title=_("Measure due: %(measure)s") % {"measure": measure.content[:60]},
-                detail=measure.get_status_display(),
-                areas=frozenset({measure.area}),
-            )
-            for measure in plan.in_force.measures.all()
-            if measure.due_on
-        )
-    return events
-
-
-def _activity_events(unit: Unit) -> list[TimelineEvent]:
-    """The activities the reader may see (none for a city officer); an activity belongs to the task areas of the
-    measures it advanced."""
-    return [
-        TimelineEvent(
-            date=activity.date,
-            kind="activity",
-            icon="journal-text",
-            title=activity.get_kind_display(),
-            detail=Truncator(activity.excerpt).chars(EXCERPT_CHARS),
-            url=reverse("archives:activity_detail", kwargs={"uid": activity.uid}),
-            areas=frozenset(advance.measure.area for advance in activity.advances.all()),
-        )
-        for activity in getattr(unit, "timeline_activities", ())
-    ]
-
-
-def _request_events(unit: Unit) -> list[TimelineEvent]:
-    """The requests the reader may see, and their referrals to other departments with the date of the reply.
-    Subjects and states only: no message, no note and no reply text reaches the timeline."""
-    events = []
-    for request in getattr(unit, "timeline_requests", ()):
-        url = reverse("archives:request_detail", kwargs={"uid": request.uid})
-        areas = request_kind_areas(request.kind)
-        events.append(
-            TimelineEvent(
-                date=timezone.localtime(request.submitted_at).date(),
-                kind="request",
-                icon="chat-left-text",
-                title=_("Request raised: %(subject)s") % {"subject": request.title},
-                detail=f"{request.get_kind_display()} · {request.get_status_display()}",
-                url=url,
-                areas=areas,
-            )
-        )
-        for referral in request.referrals.all():
-            events.append(
-                TimelineEvent(
-                    date=referral.referred_on,
-                    kind="referral",
-                    icon="signpost-split",
-                    title=_("Request referred to %(department)s") % {"department": referral.department},
-                    detail=request.title,
-                    url=url,
-                    areas=areas,
-                )
-            )
-            if referral.replied_on:
-                events.append(
-                    TimelineEvent(
-                        date=referral.replied_on,
-                        kind="referral",
-                        icon="reply",
-                        title=_("%(department)s replied to the referral") % {"department": referral.department},
-                        detail=request.title,
-                        url=url,
-                        areas=areas,
-                    )
-                )
-    return events
-
-
-def _has_plan(unit: Unit) -> bool:
-    try:
-        unit.plan  # noqa: B018 — the reverse one-to-one raises when the unit has no plan
-    except ObjectDoesNotExist:
-        return False
-    return True
+register_timeline_source(ListingSource())
+register_timeline_source(IPProfileSource())

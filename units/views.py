@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,9 @@ from units.filters import UnitFilter
 from units.forms import ContactForm, IPProfileForm, RemoveForm, ReselectForm, UnitCreateForm, UnitForm
 from units.selectors import unit_detail as unit_detail_data
 from units.selectors import unit_get_for_user, unit_list_for_user
-from units.timeline import PAGE_PARAM, TIMELINE_PER_PAGE, TimelineFilter, timeline_kinds, unit_timeline
+from units.timeline import PAGE_PARAM, TimelineFilter, timeline_kinds, unit_timeline
+from units.unit_list import unit_list_columns
+from units.unit_page import unit_panels
 
 UNITS_PER_PAGE = 25
 
@@ -39,34 +40,26 @@ class UnitListView(PermissionRequiredMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        from plans.selectors import with_plan_state  # plans build on units, not the other way round
+        return unit_list_for_user(user=self.request.user)
 
-        return with_plan_state(unit_list_for_user(user=self.request.user))
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, columns=unit_list_columns())
 
 
 def unit_detail(request: HttpRequest, uid) -> HttpResponse:
-    unit = unit_get_for_user(user=request.user, uid=uid)
-    unit = unit_detail_data(unit=unit, user=request.user)
-    is_contact = request.user.role == Role.UNIT_CONTACT
-    # The basis of selection and the reasons for removal are the bureau's, not the unit's; city officers see no
-    # activities (accounts.access.visible_activities), so their filter does not offer them.
-    kinds = timeline_kinds(include_listing=not is_contact, include_activities=request.user.role != Role.OFFICER)
-    timeline_filter = TimelineFilter(request.GET, kinds=kinds)
-    events = unit_timeline(unit=unit, include_listing=not is_contact, **timeline_filter.selection())
+    unit = unit_detail_data(unit=unit_get_for_user(user=request.user, uid=uid))
+    timeline_filter = TimelineFilter(request.GET, kinds=timeline_kinds(request.user))
+    selection = timeline_filter.selection()
     return render(
         request,
         "units/unit_detail.html",
         {
             "unit": unit,
             "can_manage": request.user.has_perm("units.manage_units"),
-            # The serving team logs its work from the unit's page (a listed unit only).
-            "can_record": unit.is_listed and request.user.has_perm("archives.record_activity", unit),
-            "show_listing": not is_contact,
-            "timeline": Paginator(events, TIMELINE_PER_PAGE).get_page(request.GET.get(PAGE_PARAM)),
+            "panels": unit_panels(unit=unit, user=request.user),
+            "timeline": unit_timeline(unit=unit, user=request.user, **selection, page=request.GET.get(PAGE_PARAM)),
             "timeline_filter": timeline_filter,
-            "timeline_filtered": any(timeline_filter.selection().values()),
-            "latest_profile": next(iter(unit.ip_profiles.all()), None),
-            "current_assignment": next((a for a in unit.assignments.all() if a.end is None), None),
+            "timeline_filtered": any(selection.values()),
         },
     )
 

@@ -5,6 +5,8 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,8 +17,8 @@ from archives.services import Advance
 from plans import services as plan_services
 from plans.models import Measure
 from tests.factories import ActivityFactory, RequestFactory, ready
-from units.models import ListingEvent
-from units.timeline import EXCERPT_CHARS, TIMELINE_PER_PAGE
+from units.models import IPProfile, ListingEvent
+from units.timeline import EXCERPT_CHARS, ORDER, PAGE_PARAM, TIMELINE_PER_PAGE
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -258,18 +260,12 @@ def test_the_timeline_is_paged_with_its_own_parameter_and_keeps_the_filter(clien
     assert page(client, unit, kind="activity", page=2).context["timeline"].number == 1
 
 
-@pytest.mark.parametrize("count", [3, 40])
-def test_the_unit_page_runs_a_constant_number_of_queries(
-    client,
-    viewers,
-    users,
-    unit,
-    world,
-    django_assert_max_num_queries,
-    count,
-):
-    member, contact = users[Role.TEAM_MEMBER], users[Role.UNIT_CONTACT]
+def _busy_history(unit, member, contact, count: int) -> None:
+    """`count` activities advancing measures of two task areas, `count` requests (half of them referred and
+    answered), an approved plan, a listing event and an IP profile: every kind of event, many of some."""
     measures = approved_measures(unit, "protection", "policy_law")
+    ListingEvent.objects.create(unit=unit, kind="selected", date="2025-03-01", batch="首批")
+    IPProfile.objects.create(unit=unit, as_of=datetime.date(2025, 12, 31), invention_patents=7)
     for index in range(count):
         day = datetime.date(2026, 1, 1) + datetime.timedelta(days=index)
         ActivityFactory(
@@ -284,12 +280,97 @@ def test_the_unit_page_runs_a_constant_number_of_queries(
                 actor=member, request=request, department="省商务厅", contact="王处长", referred_on=day
             )
             services.referral_reply_record(actor=member, referral=referral, reply="已处理。", replied_on=day)
+
+
+# session, user, savepoint and its release, unit (scope), contacts, IP profiles, the serving team, the plan card,
+# the model permissions (2, for the template's `perms`), whether the user's team serves the unit (its buttons to log
+# work), the timeline's count and its page, then one query per kind of event on the page (at most 8).
+UNIT_PAGE_QUERIES = 14 + 8
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_unit_page_runs_a_constant_number_of_queries(
+    client,
+    viewers,
+    users,
+    unit,
+    world,
+    django_assert_max_num_queries,
+    count,
+):
+    _busy_history(unit, users[Role.TEAM_MEMBER], users[Role.UNIT_CONTACT], count)
     for role in ("bureau", "member", "contact", "officer"):
         client.force_login(viewers[role])
-        # session, user, savepoint and its release, unit (scope), unit with plan, contacts, plan approvals,
-        # measures, IP profiles, listing, assignments, activities, measures they advanced, requests, referrals,
-        # the model permissions (2, for the template's `perms`), whether the user's team serves the unit (its
-        # buttons to log work)
-        with django_assert_max_num_queries(19):
-            response = page(client, unit, area="protection")
-        assert response.status_code == 200
+        for query in ({}, {"area": "protection"}, {"kind": "referral"}, {PAGE_PARAM: 2}):
+            with django_assert_max_num_queries(UNIT_PAGE_QUERIES):
+                response = page(client, unit, **query)
+            assert response.status_code == 200, (role, query)
+            assert len(response.context["timeline"]) > 0, (role, query)
+
+
+def test_the_page_of_events_is_sliced_in_the_database(client, viewers, users, unit, world):
+    """Only the page's rows are read: the events come from one query per kind on the page, whatever the history."""
+    _busy_history(unit, users[Role.TEAM_MEMBER], users[Role.UNIT_CONTACT], 60)
+    client.force_login(viewers["bureau"])
+    with CaptureQueriesContext(connection) as queries:
+        response = page(client, unit)
+    timeline = response.context["timeline"]
+    assert len(timeline) == TIMELINE_PER_PAGE
+    # Activities, requests, referrals and replies; 2 measures, the approval, the listing, the profile and the team.
+    assert timeline.paginator.count == 60 + 60 + 30 * 2 + 2 + 1 + 1 + 1 + 1
+    # The slice is in the SQL (LIMIT), and no query reads all the activities.
+    union = [q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"]]
+    assert len(union) == 2  # the count and the page
+    assert any("LIMIT" in sql for sql in union)
+    activity_reads = [q["sql"] for q in queries.captured_queries if 'FROM "archives_activity" WHERE' in q["sql"]]
+    assert all(" IN (" in sql for sql in activity_reads)
+
+
+def test_every_source_gives_the_same_columns_in_the_same_order(viewers, unit, history):
+    """The UNION ALL matches columns by position: every branch of the SQL selects them in the order of COLUMNS."""
+    from units.timeline import COLUMNS, timeline_sources
+
+    user = viewers["bureau"]
+    querysets = [q for source in timeline_sources() for q in source.rows(unit=unit, user=user, area="")]
+    assert {source.kind for source in timeline_sources()} == {
+        "listing",
+        "team",
+        "ip_profile",
+        "plan",
+        "measure",
+        "activity",
+        "request",
+        "referral",
+    }
+    for queryset in querysets:
+        sql, _params = queryset.query.get_compiler(connection=connection).as_sql()
+        select = sql[: sql.index(" FROM ")]
+        positions = [select.index(connection.ops.quote_name(column)) for column in COLUMNS]
+        assert positions == sorted(positions), select
+        assert select.count(" AS ") == len(COLUMNS), select
+    rows = querysets[0].union(*querysets[1:], all=True).order_by(*ORDER)
+    assert [list(row) for row in rows[:1]] == [list(COLUMNS)]
+
+
+def test_a_listing_event_names_its_batch_in_one_sentence(viewers, unit):
+    from units.timeline import unit_timeline
+
+    ListingEvent.objects.create(unit=unit, kind="selected", date="2025-03-01", batch="2025年第一批")
+    ListingEvent.objects.create(unit=unit, kind="removed", date="2025-09-01", reason="重组")
+    with translation.override("en"):
+        events = unit_timeline(unit=unit, user=viewers["bureau"], kind="listing")
+        assert [event.title for event in events] == ["Removed from the list", "Selected for the list (2025年第一批)"]
+
+
+def test_one_day_keeps_the_order_of_kinds_and_of_the_plan(client, viewers, users, unit, world):
+    """On one day: the kinds in the filter's order, the measures in the plan's order, the newest records first."""
+    measures = approved_measures(unit, "protection", "policy_law", "portfolio_layout")
+    day = datetime.date(2026, 6, 30)
+    Measure.objects.filter(pk__in=[m.pk for m in measures]).update(due_on=day)
+    ActivityFactory(actor=users[Role.TEAM_MEMBER], unit=unit, date=day, summary="先登记")
+    ActivityFactory(actor=users[Role.TEAM_MEMBER], unit=unit, date=day, summary="后登记")
+    client.force_login(viewers["bureau"])
+    events = [event for event in page(client, unit).context["timeline"] if event.date == day]
+    assert [event.kind for event in events] == ["measure"] * 3 + ["activity"] * 2
+    assert [event.title.endswith(m.content) for event, m in zip(events, measures, strict=False)] == [True] * 3
+    assert [event.detail for event in events[3:]] == ["后登记", "先登记"]
