@@ -1,13 +1,18 @@
-from django.urls import include, path
+from django.urls import path
 
-from units import views
+from units import excel_views, views
 
 app_name = "units"
 
 urlpatterns = [
     path("", views.UnitListView.as_view(), name="list"),
     path("new/", views.unit_create, name="create"),
-    path("exchange/", include("units.exchange_urls")),
+    path("exchange/export/", excel_views.export, name="export"),
+    path("exchange/import/", excel_views.import_upload, name="import"),
+    path("exchange/import/template/", excel_views.import_template, name="import_template"),
+    path("exchange/import/<uuid:uid>/", excel_views.import_job, name="import_job"),
+    path("exchange/import/<uuid:uid>/confirm/", excel_views.import_confirm, name="import_confirm"),
+    path("exchange/import/<uuid:uid>/progress/", excel_views.import_progress, name="import_progress"),
     path("<uuid:uid>/", views.unit_detail, name="detail"),
     path("<uuid:uid>/edit/", views.unit_edit, name="edit"),
     path("<uuid:uid>/remove/", views.unit_remove, name="remove"),

@@ -1,4 +1,4 @@
-"""Excel import and export of the key-unit list. Thin: the work is in units/importing.py and units/exporting.py.
+"""Excel import and export of the key-unit list. Thin: the work is in units/importing/ and units/exporting.py.
 
 Import is the bureau's (`units.manage_units`); a job's pages answer 404 to anyone but its uploader. Export follows
 `units.export_units` and the user's scope: the rows come from the scoped selector, filtered like the list.
