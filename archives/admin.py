@@ -5,18 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from archives.models import Activity, Attachment, Referral, Request, RequestMessage, ResponseLimit
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
-    pass
+from huhang.readonly_admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyInline
 
 
 @admin.register(Activity)
@@ -28,15 +17,10 @@ class ActivityAdmin(ReadOnlyHistoryAdmin):
     date_hierarchy = "date"
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(ReadOnlyInline):
     model = RequestMessage
-    extra = 0
     fields = ["created_at", "author", "is_internal", "is_answer", "text"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Request)

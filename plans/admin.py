@@ -3,30 +3,21 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from huhang.readonly_admin import ReadOnlyInline
 from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyInline):
     model = PlanVersion
-    extra = 0
     fields = ["number", "status", "revision", "updated_at"]
     readonly_fields = fields
-    can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = PlanEvent
-    extra = 0
     fields = ["created_at", "version", "action", "actor", "comment"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Plan)

@@ -7,18 +7,8 @@ of reassignments) live in teams/services.py, which only the portal's pages call.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from huhang.readonly_admin import ReadOnlyInline
 from teams.models import Assignment, Expertise, Membership, Person, Team, Training
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ExpertiseInline(admin.TabularInline):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from huhang.readonly_admin import ReadOnlyInline
 from units.models import Division, IPProfile, ListingEvent, Unit, UnitContact
 
 
@@ -28,16 +29,11 @@ class IPProfileInline(admin.TabularInline):
     readonly_fields = ["recorded_by"]
 
 
-class ListingEventInline(admin.TabularInline):
+class ListingEventInline(ReadOnlyInline):
     """The list's history is only ever added to, through the portal's select and remove pages."""
 
     model = ListingEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ["kind", "date", "batch", "reason", "recorded_by", "created_at"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Unit)
