@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from huhang.forms import add_service_error
+from huhang.forms import add_service_error, save_form
 from huhang.pagination import page_of
 from plans import selectors, services
 from plans.diff import measures_diff, section_diffs
@@ -292,21 +292,21 @@ def measure_progress(request: HttpRequest, uid: uuid.UUID, measure_id: int) -> H
     plan = selectors.plan_get_for_user(user=request.user, uid=uid, for_write=True)
     measure = selectors.measure_get(version=plan.in_force, pk=measure_id)
     form = ProgressForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.measure_progress(
-                actor=request.user,
-                measure=measure,
-                date=form.cleaned_data["date"],
-                text=form.cleaned_data["text"],
-                status=form.cleaned_data["status"] or None,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The progress has been recorded."))
-            return redirect(reverse("plans:detail", kwargs={"uid": plan.uid}) + "#measures")
-    return render(
+
+    def save():
+        data = form.cleaned_data
+        services.measure_progress(
+            actor=request.user, measure=measure, date=data["date"], text=data["text"], status=data["status"] or None
+        )
+
+    redirected = save_form(
+        request,
+        form,
+        save,
+        success=_("The progress has been recorded."),
+        redirect_to=reverse("plans:detail", kwargs={"uid": plan.uid}) + "#measures",
+    )
+    return redirected or render(
         request, "plans/progress_form.html", {"plan": plan, "unit": plan.unit, "measure": measure, "form": form}
     )
 
@@ -388,15 +388,14 @@ def _review_decision(request: HttpRequest, uid: uuid.UUID, *, form_class, servic
     if plan is None:
         return redirect("plans:detail", uid=uid)
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            service(actor=request.user, version=plan.working, comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("plans:queue")
-    return _review_page(request, plan, **{form_key: form})
+    redirected = save_form(
+        request,
+        form,
+        lambda: service(actor=request.user, version=plan.working, comment=form.cleaned_data["comment"]),
+        success=done,
+        redirect_to="plans:queue",
+    )
+    return redirected or _review_page(request, plan, **{form_key: form})
 
 
 @require_POST

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
 from accounts.access import is_bureau, is_team_member
-from huhang.forms import add_service_error
+from huhang.forms import save_form
 from huhang.pagination import PAGE_SIZE, page_of
 from teams import selectors, services
 from teams.filters import (
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from django.http import HttpRequest, HttpResponse
 
-    from teams.models import Person
+    from teams.models import Person, Team
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -69,15 +69,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _person_form(request: HttpRequest, *, person: Person | None) -> HttpResponse:
     form = PersonForm(data=request.POST if request.method == "POST" else None, person=person)
-    if form.is_bound and form.is_valid():
-        try:
-            saved = services.person_save(person=person, **form.service_values())
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("%(name)s has been saved.") % {"name": saved.name})
-            return redirect("teams:person_detail", pk=saved.pk)
-    return render(request, "teams/person_form.html", {"form": form, "person": person})
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.person_save(person=person, **form.service_values()),
+        success=lambda saved: _("%(name)s has been saved.") % {"name": saved.name},
+        redirect_to=lambda saved: reverse("teams:person_detail", kwargs={"pk": saved.pk}),
+    )
+    return redirected or render(request, "teams/person_form.html", {"form": form, "person": person})
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -89,15 +88,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def training_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, pk=pk)
     form = TrainingForm(data=request.POST)
-    if form.is_valid():
-        try:
-            services.training_add(person=person, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The training has been recorded."))
-            return redirect("teams:person_detail", pk=person.pk)
-    return _person_page(request, person=person, training_form=form)
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.training_add(person=person, **form.cleaned_data),
+        success=_("The training has been recorded."),
+        redirect_to=reverse("teams:person_detail", kwargs={"pk": person.pk}),
+    )
+    return redirected or _person_page(request, person=person, training_form=form)
 
 
 def _person_page(request: HttpRequest, *, person: Person, training_form: TrainingForm) -> HttpResponse:
@@ -120,32 +118,34 @@ class TeamListView(PermissionRequiredMixin, FilterView):
         return selectors.team_list_for_user(user=self.request.user)
 
 
+def _team_url(team: Team) -> str:
+    return reverse("teams:detail", kwargs={"pk": team.pk})
+
+
 @permission_required("teams.manage_teams", raise_exception=True)
 def team_create(request: HttpRequest) -> HttpResponse:
     form = TeamForm(data=request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            team = services.team_create(actor=request.user, **form.service_values())
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The team %(name)s has been formed.") % {"name": team.name})
-            return redirect("teams:detail", pk=team.pk)
-    return render(request, "teams/team_form.html", {"form": form, "team": None})
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.team_create(actor=request.user, **form.service_values()),
+        success=lambda team: _("The team %(name)s has been formed.") % {"name": team.name},
+        redirect_to=_team_url,
+    )
+    return redirected or render(request, "teams/team_form.html", {"form": form, "team": None})
 
 
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     team = selectors.team_get_for_user(user=request.user, pk=pk, for_write=True)
     form = TeamForm(data=request.POST if request.method == "POST" else None, team=team)
-    if form.is_bound and form.is_valid():
-        try:
-            team = services.team_update(actor=request.user, team=team, **form.service_values())
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The team %(name)s has been saved.") % {"name": team.name})
-            return redirect("teams:detail", pk=team.pk)
-    return render(request, "teams/team_form.html", {"form": form, "team": team})
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.team_update(actor=request.user, team=team, **form.service_values()),
+        success=lambda saved: _("The team %(name)s has been saved.") % {"name": saved.name},
+        redirect_to=_team_url,
+    )
+    return redirected or render(request, "teams/team_form.html", {"form": form, "team": team})
 
 
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -190,18 +190,18 @@ def _unit_for_assignment(request: HttpRequest, uid: uuid.UUID):
 def assign_unit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     unit = _unit_for_assignment(request, uid)
     form = AssignmentForm(data=request.POST if request.method == "POST" else None, user=request.user)
-    if form.is_bound and form.is_valid():
-        try:
-            assignment = services.unit_assign_team(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(team)s serves %(unit)s from %(date)s.")
-                % {"team": assignment.team.name, "unit": unit.name, "date": assignment.start.isoformat()},
-            )
-            return redirect("units:detail", uid=unit.uid)
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.unit_assign_team(actor=request.user, unit=unit, **form.cleaned_data),
+        success=lambda assignment: (
+            _("%(team)s serves %(unit)s from %(date)s.")
+            % {"team": assignment.team.name, "unit": unit.name, "date": assignment.start.isoformat()}
+        ),
+        redirect_to=reverse("units:detail", kwargs={"uid": unit.uid}),
+    )
+    if redirected:
+        return redirected
     assignments = list(selectors.unit_assignments(unit=unit))
     current = next((a for a in assignments if a.end is None), None)
     context = {"unit": unit, "form": form, "assignments": assignments, "current": current}

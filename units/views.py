@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,10 +12,11 @@ from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from accounts.models import Role
-from huhang.forms import add_service_error
+from huhang.forms import save_form
 from units import services
 from units.filters import UnitFilter
 from units.forms import ContactForm, IPProfileForm, RemoveForm, ReselectForm, UnitCreateForm, UnitForm
+from units.models import Unit
 from units.selectors import unit_detail as unit_detail_data
 from units.selectors import unit_get_for_user, unit_list_for_user
 from units.timeline import PAGE_PARAM, TimelineFilter, timeline_kinds, unit_timeline
@@ -64,58 +64,47 @@ def unit_detail(request: HttpRequest, uid) -> HttpResponse:
     )
 
 
+def _unit_url(unit: Unit, anchor: str = "") -> str:
+    return reverse("units:detail", kwargs={"uid": unit.uid}) + anchor
+
+
 @permission_required("units.manage_units", raise_exception=True)
 def unit_create(request: HttpRequest) -> HttpResponse:
     form = UnitCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            unit = services.unit_create(
-                actor=request.user,
-                name=data["name"],
-                credit_code=data["credit_code"],
-                category=data["category"],
-                division=data["division"],
-                technical_field=data["technical_field"],
-                address=data["address"],
-                selected_on=data["selected_on"],
-                batch=data["batch"],
-                basis=data["basis"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("%(name)s has been added to the list.") % {"name": unit.name})
-            return redirect("units:detail", uid=unit.uid)
-    return render(request, "units/unit_form.html", {"form": form, "unit": None})
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.unit_create(actor=request.user, **form.cleaned_data),
+        success=lambda unit: _("%(name)s has been added to the list.") % {"name": unit.name},
+        redirect_to=_unit_url,
+    )
+    return redirected or render(request, "units/unit_form.html", {"form": form, "unit": None})
 
 
 def unit_edit(request: HttpRequest, uid) -> HttpResponse:
     unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
     form = UnitForm(request.POST or None, instance=unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The unit's details have been saved."))
-            return redirect("units:detail", uid=unit.uid)
-    return render(request, "units/unit_form.html", {"form": form, "unit": unit})
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.unit_update(actor=request.user, unit=unit, **form.cleaned_data),
+        success=_("The unit's details have been saved."),
+        redirect_to=_unit_url(unit),
+    )
+    return redirected or render(request, "units/unit_form.html", {"form": form, "unit": unit})
 
 
 def _listing_action(request: HttpRequest, uid, *, form_class, service, template: str, success: str) -> HttpResponse:
     unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, success % {"name": unit.name})
-            return redirect("units:detail", uid=unit.uid)
-    return render(request, template, {"form": form, "unit": unit})
+    redirected = save_form(
+        request,
+        form,
+        lambda: service(actor=request.user, unit=unit, **form.cleaned_data),
+        success=success % {"name": unit.name},
+        redirect_to=_unit_url(unit),
+    )
+    return redirected or render(request, template, {"form": form, "unit": unit})
 
 
 def unit_remove(request: HttpRequest, uid) -> HttpResponse:
@@ -144,15 +133,14 @@ def contact_edit(request: HttpRequest, uid, contact_id: int | None = None) -> Ht
     unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
     contact = get_object_or_404(unit.contacts, pk=contact_id) if contact_id else None
     form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_save(unit=unit, contact=contact, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The contact has been saved."))
-            return redirect(reverse("units:detail", kwargs={"uid": unit.uid}) + "#contacts")
-    return render(request, "units/contact_form.html", {"form": form, "unit": unit, "contact": contact})
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.contact_save(unit=unit, contact=contact, **form.cleaned_data),
+        success=_("The contact has been saved."),
+        redirect_to=_unit_url(unit, "#contacts"),
+    )
+    return redirected or render(request, "units/contact_form.html", {"form": form, "unit": unit, "contact": contact})
 
 
 @require_POST
@@ -160,19 +148,18 @@ def contact_delete(request: HttpRequest, uid, contact_id: int) -> HttpResponse:
     unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
     services.contact_delete(contact=get_object_or_404(unit.contacts, pk=contact_id))
     messages.success(request, _("The contact has been deleted."))
-    return redirect(reverse("units:detail", kwargs={"uid": unit.uid}) + "#contacts")
+    return redirect(_unit_url(unit, "#contacts"))
 
 
 def ip_profile_record(request: HttpRequest, uid) -> HttpResponse:
     unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
     form = IPProfileForm(request.POST or None)
     form.instance.unit = unit  # so the form's uniqueness check knows the unit
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ip_profile_record(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The IP profile has been recorded."))
-            return redirect(reverse("units:detail", kwargs={"uid": unit.uid}) + "#ip-profile")
-    return render(request, "units/ip_profile_form.html", {"form": form, "unit": unit})
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.ip_profile_record(actor=request.user, unit=unit, **form.cleaned_data),
+        success=_("The IP profile has been recorded."),
+        redirect_to=_unit_url(unit, "#ip-profile"),
+    )
+    return redirected or render(request, "units/ip_profile_form.html", {"form": form, "unit": unit})

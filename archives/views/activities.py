@@ -34,6 +34,7 @@ from archives.selectors import (
     invitable_experts,
     units_for_recording,
 )
+from huhang.forms import save_form
 from units.selectors import unit_get_for_user
 
 if TYPE_CHECKING:
@@ -162,15 +163,16 @@ def activity_edit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     choices = activity_choices(user=request.user, unit=activity.unit, activity=activity)
     data = request.POST if request.method == "POST" else None
     form = ActivityEditForm(data, activity=activity, choices=choices)
-    if data is not None and form.is_valid():
-        try:
-            services.activity_update(actor=request.user, activity=activity, **form.record())
-        except ValidationError as error:
-            add_archive_error(form, error)
-        else:
-            messages.success(request, _("The activity record has been corrected."))
-            return redirect("archives:activity_detail", uid=activity.uid)
-    return render(request, "archives/activity_form.html", {"form": form, "activity": activity, "unit": activity.unit})
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.activity_update(actor=request.user, activity=activity, **form.record()),
+        success=_("The activity record has been corrected."),
+        redirect_to=reverse("archives:activity_detail", kwargs={"uid": activity.uid}),
+        show_error=add_archive_error,
+    )
+    context = {"form": form, "activity": activity, "unit": activity.unit}
+    return redirected or render(request, "archives/activity_form.html", context)
 
 
 def _to_detail(activity: Activity, anchor: str) -> HttpResponse:

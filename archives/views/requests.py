@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -30,6 +31,7 @@ from archives.forms.requests import (
     RequestForm,
 )
 from archives.scopes import sees_internal_notes
+from huhang.forms import save_form
 
 if TYPE_CHECKING:
     import uuid
@@ -67,26 +69,30 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if not units.exists():
         raise PermissionDenied
     form = RequestForm(request.POST or None, request.FILES or None, units=units, initial=_chosen_unit(request, units))
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Request:
         data = form.cleaned_data
         if not request.user.has_perm("archives.raise_request", data["unit"]):
             raise PermissionDenied
-        try:
-            raised = services.request_submit(
-                actor=request.user,
-                unit=data["unit"],
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                files=data["files"],
-                token=data["submission_token"],
-            )
-        except ValidationError as error:
-            add_archive_error(form, error)
-        else:
-            messages.success(request, _("The request has been submitted; your service team sees it now."))
-            return redirect("archives:request_detail", uid=raised.uid)
-    return render(request, "archives/request_form.html", {"form": form})
+        return services.request_submit(
+            actor=request.user,
+            unit=data["unit"],
+            kind=data["kind"],
+            title=data["title"],
+            description=data["description"],
+            files=data["files"],
+            token=data["submission_token"],
+        )
+
+    redirected = save_form(
+        request,
+        form,
+        save,
+        success=_("The request has been submitted; your service team sees it now."),
+        redirect_to=_thread_url,
+        show_error=add_archive_error,
+    )
+    return redirected or render(request, "archives/request_form.html", {"form": form})
 
 
 def _chosen_unit(request: HttpRequest, units) -> dict[str, Any]:
@@ -125,6 +131,10 @@ def _thread(request: HttpRequest, request_: Request, *, forms: dict[str, Any] | 
     return render(request, "archives/request_detail.html", context, status=status)
 
 
+def _thread_url(request_: Request) -> str:
+    return reverse("archives:request_detail", kwargs={"uid": request_.uid})
+
+
 def _reply_initial(user: User) -> dict[str, bool]:
     # An invited expert's opinion is for the team by default; the team decides what the unit reads.
     from accounts.models import Role
@@ -153,15 +163,15 @@ def _action(
     unit)."""
     request_ = _request_for(request, uid, action)
     form = form(request_)
-    if form.is_valid():
-        try:
-            perform(request_, form.cleaned_data)
-        except ValidationError as error:
-            add_archive_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("archives:request_detail", uid=request_.uid)
-    return _thread(request, request_, forms={form_name: form, **(extra or {})}, status=400)
+    redirected = save_form(
+        request,
+        form,
+        lambda: perform(request_, form.cleaned_data),
+        success=success,
+        redirect_to=_thread_url(request_),
+        show_error=add_archive_error,
+    )
+    return redirected or _thread(request, request_, forms={form_name: form, **(extra or {})}, status=400)
 
 
 @require_POST
