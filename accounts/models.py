@@ -22,6 +22,7 @@ class User(AbstractUser):
     """
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)  # AbstractUser's, in the portal's words
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.BUREAU)
     division = models.ForeignKey(
@@ -42,6 +43,18 @@ class User(AbstractUser):
         related_name="contact_users",
         help_text=_("The unit a unit contact speaks for."),
     )
+    # The contact on the unit's page this login was created for, so that a contact gets one login only.
+    contact = models.OneToOneField(
+        "units.UnitContact",
+        verbose_name=_("unit contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="login",
+    )
+    # Set when the bureau creates the login or resets its password: the initial password is known to two people,
+    # so the middleware (accounts/middleware.py) sends the user to the password page until they choose their own.
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -61,6 +74,10 @@ class User(AbstractUser):
                 name="user_unit_contact_has_exactly_unit",
                 condition=(models.Q(role="unit_contact", unit__isnull=False) | ~models.Q(role="unit_contact"))
                 & (models.Q(role="unit_contact") | models.Q(unit__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="user_only_unit_contacts_have_a_contact",
+                condition=models.Q(role="unit_contact") | models.Q(contact__isnull=True),
             ),
         ]
 

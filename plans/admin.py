@@ -1,9 +1,8 @@
 """The plans in Django's admin: for looking things up. The workflow runs through the portal's services only."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from huhang.readonly_admin import ReadOnlyInline
+from huhang.readonly_admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyInline
 from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 
 
@@ -21,7 +20,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ReadOnlyHistoryAdmin):
     list_display = ["unit", "due_on", "in_force", "working"]
     list_select_related = ["unit", "in_force", "working"]
     search_fields = ["unit__name", "unit__credit_code"]
@@ -29,15 +28,17 @@ class PlanAdmin(SimpleHistoryAdmin):
     inlines = [VersionInline, EventInline]
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(ReadOnlyInline):
     model = Measure
-    extra = 0
     fk_name = "version"
-    raw_id_fields = ["owner", "carried_from"]
+    fields = ["position", "area", "content", "owner", "due_on", "status"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner")
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(SimpleHistoryAdmin):
+class PlanVersionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["plan", "number", "status", "updated_at"]
     list_filter = ["status"]
     list_select_related = ["plan__unit"]
@@ -47,7 +48,7 @@ class PlanVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressNote)
-class ProgressNoteAdmin(admin.ModelAdmin):
+class ProgressNoteAdmin(ReadOnlyAdmin):
     list_display = ["measure", "date", "author"]
     list_select_related = ["measure", "author"]
     raw_id_fields = ["measure", "author"]

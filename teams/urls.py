@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views
+from teams import login_views, views
 
 app_name = "teams"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/trainings/", views.training_add, name="training_add"),
+    path("people/<int:pk>/login/", login_views.person_login_create, name="person_login_create"),
+    path("units/assign/", views.assign_units, name="assign_units"),
     path("units/<uuid:uid>/assign/", views.assign_unit, name="assign_unit"),
     path("units/<uuid:uid>/unassign/", views.unassign_unit, name="unassign_unit"),
 ]

@@ -1,32 +1,28 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""The key units in Django's admin, for superusers to look things up. All read-only: units/services.py keeps the
+rules (normalised names and codes, pinyin initials, one primary contact, dated IP profiles never edited in place,
+the list's history), and the divisions come from the shipped list only (an officer's scope follows them)."""
 
-from huhang.readonly_admin import ReadOnlyInline
+from django.contrib import admin
+
+from huhang.readonly_admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyInline
 from units.models import Division, IPProfile, ListingEvent, Unit, UnitContact
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "level", "city"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
 
-    def has_add_permission(self, request) -> bool:
-        return False  # loaded from the shipped division list only
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ContactInline(admin.TabularInline):
+class ContactInline(ReadOnlyInline):
     model = UnitContact
-    extra = 0
+    fields = ["name", "position", "phone", "email", "is_primary"]
 
 
-class IPProfileInline(admin.TabularInline):
+class IPProfileInline(ReadOnlyInline):
     model = IPProfile
-    extra = 0
-    readonly_fields = ["recorded_by"]
+    fields = ["as_of", "invention_patents", "utility_models", "pct_applications", "trademarks", "ip_certified"]
 
 
 class ListingEventInline(ReadOnlyInline):
@@ -37,7 +33,7 @@ class ListingEventInline(ReadOnlyInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "credit_code", "category", "division", "is_listed"]
     list_filter = ["is_listed", "category", "division__city"]
     search_fields = ["name", "credit_code", "name_initials"]

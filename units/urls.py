@@ -1,6 +1,6 @@
 from django.urls import path
 
-from units import excel_views, views
+from units import excel_views, login_views, views
 
 app_name = "units"
 
@@ -20,5 +20,6 @@ urlpatterns = [
     path("<uuid:uid>/contacts/new/", views.contact_edit, name="contact_create"),
     path("<uuid:uid>/contacts/<int:contact_id>/", views.contact_edit, name="contact_edit"),
     path("<uuid:uid>/contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("<uuid:uid>/contacts/<int:contact_id>/login/", login_views.contact_login_create, name="contact_login_create"),
     path("<uuid:uid>/ip-profile/", views.ip_profile_record, name="ip_profile"),
 ]

@@ -1,0 +1,142 @@
+"""The logins list of the bureau, the logins it creates for itself and the officers, disabling, enabling and
+resetting a login, and the password page. Thin: reads in accounts/selectors.py, writes in accounts/services.py.
+
+The logins of unit contacts and of the personnel pool are created from their own pages (units/login_views.py,
+teams/login_views.py), which show the new password through `new_password_page` below.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from rules.contrib.views import PermissionRequiredMixin, permission_required
+
+from accounts import selectors, services
+from accounts.filters import LoginFilter
+from accounts.forms import StaffLoginForm
+from huhang.forms import add_service_error
+from huhang.pagination import PAGE_SIZE
+
+if TYPE_CHECKING:
+    from django.contrib.auth.forms import PasswordChangeForm
+    from django.http import HttpRequest, HttpResponse
+
+    from accounts.services import NewPassword
+
+
+def new_password_page(request: HttpRequest, new: NewPassword, *, back_url: str, reset: bool = False) -> HttpResponse:
+    """The one page that shows an initial password: rendered in answer to the POST that made it (no redirect, so it
+    is never stored to be shown later) and never cached."""
+    context = {
+        "login": new.user,
+        "password": new.password,
+        "reset": reset,
+        "back_url": back_url,
+        "login_url": request.build_absolute_uri(reverse("accounts:login")),
+    }
+    response = render(request, "accounts/login_password.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+class LoginListView(PermissionRequiredMixin, FilterView):
+    permission_required = "accounts.manage_logins"
+    raise_exception = True
+    filterset_class = LoginFilter
+    paginate_by = PAGE_SIZE
+    template_name = "accounts/login_list.html"
+    strict = False
+
+    def get_queryset(self):
+        return selectors.login_list_for_user(user=self.request.user)
+
+
+@permission_required("accounts.manage_logins", raise_exception=True)
+def login_create(request: HttpRequest) -> HttpResponse:
+    """A login for bureau staff or an officer; contacts and the pool get theirs from their own pages."""
+    form = StaffLoginForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        try:
+            new = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return new_password_page(request, new, back_url=reverse("accounts:login_list"))
+    return render(request, "accounts/login_create.html", {"form": form})
+
+
+def _back_to_list(request: HttpRequest) -> HttpResponse:
+    """Back to the list as it was filtered and paged."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("accounts:login_list")
+    return redirect(target)
+
+
+def _set_active(request: HttpRequest, pk: int, *, is_active: bool) -> HttpResponse:
+    login = selectors.login_get_for_user(user=request.user, pk=pk)
+    try:
+        services.user_set_active(actor=request.user, user=login, is_active=is_active)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        message = (
+            _("The login %(username)s is enabled again.")
+            if is_active
+            else _("The login %(username)s is disabled; its sessions have ended.")
+        )
+        messages.success(request, message % {"username": login.username})
+    return _back_to_list(request)
+
+
+@require_POST
+def login_disable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, is_active=False)
+
+
+@require_POST
+def login_enable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, is_active=True)
+
+
+@require_POST
+def login_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    login = selectors.login_get_for_user(user=request.user, pk=pk)
+    try:
+        new = services.user_password_reset(actor=request.user, user=login)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back_to_list(request)
+    return new_password_page(request, new, back_url=reverse("accounts:login_list"), reset=True)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, writing through the service; after the change forced by an initial password, the user goes on
+    to their home page."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        forced = self.request.user.must_change_password
+        try:
+            services.user_password_change(user=form.user, password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, form.user)  # this session stays; the others end
+        if forced:
+            messages.success(self.request, _("Your password has been set. Welcome!"))
+            return redirect("home")
+        return redirect(self.get_success_url())
