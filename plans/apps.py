@@ -8,5 +8,6 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # scopes: the read scopes of this app's models. The rest: what this app adds to a unit's timeline, page
-        # and list, which units may not import (units/timeline.py, units/unit_page.py, units/unit_list.py).
-        from plans import scopes, timeline, unit_list, unit_page  # noqa: F401
+        # and list, which units may not import (units/timeline.py, units/unit_page.py, units/unit_list.py), and to
+        # lists of teams, which teams may not import (teams/team_figures.py).
+        from plans import scopes, team_figures, timeline, unit_list, unit_page  # noqa: F401

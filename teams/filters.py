@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from huhang.vocabulary import TaskArea
 from teams import selectors
 from teams.models import Assignment, Expertise, Membership, Person, Team
-from units.models import Unit
+from teams.team_figures import team_figures
+from units.models import Division, Unit
+from units.scopes import jurisdiction_q
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, _("Yes")), (NO, _("No"))]
@@ -90,6 +93,47 @@ class TeamFilter(django_filters.FilterSet):
         return _yes_no(queryset, Q(is_active=True), value)
 
 
+class TeamChoiceFilter(django_filters.FilterSet):
+    """The teams offered when handing units to a team: by the team's or its leader's name, by a city it serves."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Team or leader name")}),
+    )
+    city = django_filters.ModelChoiceFilter(
+        label=_("City served"),
+        queryset=Division.objects.filter(level=Division.Level.CITY),
+        empty_label=_("All cities"),
+        method="filter_city",
+    )
+
+    class Meta:
+        model = Team
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The figures the apps above register (teams/team_figures.py) sort too; they register before any request.
+        ordering = django_filters.OrderingFilter(
+            fields=["name", "leader_name", "units_served", *(figure.key for figure in team_figures())]
+        )
+        ordering.parent, ordering.field_name = self, "o"
+        self.filters["o"] = ordering
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            leader = Membership.objects.filter(
+                team=OuterRef("pk"), role=Membership.Role.LEADER, person__name__icontains=word
+            )
+            queryset = queryset.filter(Q(name__icontains=word) | Exists(leader))
+        return queryset
+
+    def filter_city(self, queryset, name, value):
+        served = Assignment.objects.filter(jurisdiction_q(value, field="unit__division"), team=OuterRef("pk"))
+        return queryset.filter(Exists(served.filter(end__isnull=True)))
+
+
 class PersonWorkloadFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Person.Kind.choices, empty_label=ALL)
@@ -106,9 +150,14 @@ class PersonWorkloadFilter(django_filters.FilterSet):
 
 
 class TeamWorkloadFilter(TeamFilter):
-    o = django_filters.OrderingFilter(
-        fields=["name", "leader_name", "is_active", *(c.key for c in selectors.team_workload_columns())]
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request: the columns include the figures the apps above register in their ready().
+        ordering = django_filters.OrderingFilter(
+            fields=["name", "leader_name", "is_active", *(c.key for c in selectors.team_workload_columns())]
+        )
+        ordering.parent, ordering.field_name = self, "o"
+        self.filters["o"] = ordering
 
 
 class TeamUnitFilter(django_filters.FilterSet):

@@ -115,10 +115,30 @@ class TeamForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Service team"), queryset=Team.objects.none())
+    """The team and the start of its service. The page renders the team as one radio button per row of the
+    searchable, paginated table of teams (teams/_team_choices.html), never as a list of every team: the field only
+    checks that the chosen one may take units."""
+
+    team = forms.ModelChoiceField(
+        label=_("Service team"),
+        queryset=Team.objects.none(),
+        error_messages={"required": _("Choose a team in the table.")},
+    )
     start = forms.DateField(label=_("From"), widget=DateInput())
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = selectors.assignable_teams(user=user)
         self.fields["start"].initial = timezone.localdate
+
+    def chosen_team_id(self) -> str:
+        """The submitted team, as the radio buttons' values are written, to check the right one again."""
+        return str(self["team"].value() or "")
+
+
+class BulkAssignmentForm(AssignmentForm):
+    reassign = forms.BooleanField(
+        label=_("Hand over units already served"),
+        required=False,
+        help_text=_("Their current team's service ends the day the new team starts; the history is kept."),
+    )

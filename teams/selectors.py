@@ -6,10 +6,11 @@ SQL subqueries, related rows are prefetched once per page.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -21,6 +22,8 @@ from accounts.models import Role, User
 from accounts.scopes import visible
 from teams.models import Assignment, Membership, Person, Team
 from teams.scopes import visible_teams
+from teams.team_figures import annotate_team_figures, team_figures
+from teams.unit_list import with_serving_team
 from units.scopes import visible_units
 from units.selectors import unit_list_for_user
 
@@ -158,6 +161,59 @@ def assignable_teams(*, user: User) -> QuerySet[Team]:
     return visible_teams(user).filter(is_active=True)
 
 
+def team_choices_for_user(*, user: User) -> QuerySet[Team]:
+    """The teams a unit may be handed to, with what choosing one needs: the leader, the units served now and the
+    figures the apps above register (teams/team_figures.py: open measures), each a column of the one query. The
+    cities served come per page (`with_cities_served`)."""
+    return annotate_team_figures(
+        assignable_teams(user=user).annotate(
+            leader_name=_leader_name(),
+            units_served=_count(_open_assignments(team=OuterRef("pk"))),
+        )
+    )
+
+
+def with_cities_served(teams: Iterable[Team]) -> list[Team]:
+    """The teams, each with `cities_served`: the names of the cities of the units it serves now, in division-code
+    order. One query for the whole page; a unit filed under its city rather than a county counts for that city."""
+    teams = list(teams)
+    rows = (
+        _open_assignments(team__in=[team.pk for team in teams])
+        .annotate(
+            city_code=Coalesce("unit__division__city_id", "unit__division_id"),
+            city_name=Coalesce("unit__division__city__name", "unit__division__name"),
+        )
+        .values_list("team_id", "city_code", "city_name")
+        .distinct()
+        .order_by("team_id", "city_code")
+    )
+    cities: dict[int, list[str]] = {}
+    for team_id, _code, name in rows:
+        cities.setdefault(team_id, []).append(name)
+    for team in teams:
+        team.cities_served = cities.get(team.pk, [])
+    return teams
+
+
+def units_for_assignment(*, user: User, uids: Iterable[str]) -> list[Unit]:
+    """The units chosen on the unit list for one team, by name, each with its serving team (`team_name`): 404 when
+    one of them is missing or outside the user's scope, as for a single unit; 403 without the right to assign."""
+    wanted = set(uids)
+    try:
+        units = list(
+            with_serving_team(visible_units(user).select_related("division__city"))
+            .filter(uid__in=wanted)
+            .order_by("name", "pk")
+        )
+    except ValidationError as malformed:  # a uid that is not a UUID
+        raise Http404 from malformed
+    if len(units) != len(wanted):
+        raise Http404
+    if not user.has_perm("teams.manage_teams"):
+        raise PermissionDenied
+    return units
+
+
 def unit_assignments(*, unit: Unit) -> QuerySet[Assignment]:
     """A unit's teams over time, newest first; the open one (if any) is first."""
     return Assignment.objects.filter(unit=unit).select_related("team", "assigned_by").order_by("-start", "-pk")
@@ -195,9 +251,11 @@ class WorkloadColumn:
 
 
 def team_workload_columns() -> list[WorkloadColumn]:
-    """The figures per team. Open requests and overdue measures join this list when their models exist."""
+    """The figures per team: the units served now, then what the apps above register (teams/team_figures.py: the
+    open measures of the plans in force)."""
     return [
         WorkloadColumn("units_served", _("Units served"), _count(_open_assignments(team=OuterRef("pk")))),
+        *(WorkloadColumn(figure.key, figure.label, figure.expression()) for figure in team_figures()),
     ]
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
@@ -27,11 +28,13 @@ from teams.filters import (
     MyUnitFilter,
     PersonFilter,
     PersonWorkloadFilter,
+    TeamChoiceFilter,
     TeamFilter,
     TeamUnitFilter,
     TeamWorkloadFilter,
 )
-from teams.forms import AssignmentForm, PersonForm, TeamForm, TrainingForm
+from teams.forms import AssignmentForm, BulkAssignmentForm, PersonForm, TeamForm, TrainingForm
+from teams.team_figures import team_figures
 from units.selectors import unit_get_for_user
 
 if TYPE_CHECKING:
@@ -205,7 +208,60 @@ def assign_unit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     assignments = list(selectors.unit_assignments(unit=unit))
     current = next((a for a in assignments if a.end is None), None)
     context = {"unit": unit, "form": form, "assignments": assignments, "current": current}
-    return render(request, "teams/assignment_form.html", context)
+    return render(request, "teams/assignment_form.html", {**context, **_team_choices(request)})
+
+
+def assign_units(request: HttpRequest) -> HttpResponse:
+    """The units ticked on the unit list (`unit`, repeated), handed to one team in one go; back to the list after."""
+    source = request.POST if request.method == "POST" else request.GET
+    back = _next_url(request) or reverse("units:list")
+    uids = source.getlist("unit")
+    if not uids:
+        if not request.user.has_perm("teams.manage_teams"):
+            raise PermissionDenied
+        messages.warning(request, _("Tick the units to hand to a team first."))
+        return redirect(back)
+    units = selectors.units_for_assignment(user=request.user, uids=uids)
+    form = BulkAssignmentForm(data=request.POST if request.method == "POST" else None, user=request.user)
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.units_assign_team(actor=request.user, units=units, **form.cleaned_data),
+        success=lambda assignments: (
+            ngettext(
+                "%(count)d unit is now served by %(team)s from %(date)s.",
+                "%(count)d units are now served by %(team)s from %(date)s.",
+                len(assignments),
+            )
+            % {"count": len(assignments), "team": form.cleaned_data["team"].name, "date": form.cleaned_data["start"]}
+        ),
+        redirect_to=back,
+    )
+    if redirected:
+        return redirected
+    context = {
+        "units": units,
+        "served": sum(1 for unit in units if unit.team_id),
+        "form": form,
+        "next": back,
+        **_team_choices(request),
+    }
+    return render(request, "teams/assignment_bulk_form.html", context)
+
+
+TEAM_CHOICES_PER_PAGE = 10
+
+
+def _team_choices(request: HttpRequest) -> dict[str, Any]:
+    """The table of teams to choose from: searched, filtered by city served, sorted and paginated by the query
+    string, its figures (teams/team_figures.py) as a list per row for the template."""
+    teams = TeamChoiceFilter(request.GET, queryset=selectors.team_choices_for_user(user=request.user))
+    page = page_of(request, teams.qs, size=TEAM_CHOICES_PER_PAGE)
+    figures = team_figures()
+    page.object_list = selectors.with_cities_served(page.object_list)
+    for team in page.object_list:
+        team.figures = [getattr(team, figure.key) for figure in figures]
+    return {"team_filter": teams, "team_page": page, "team_figures": figures}
 
 
 @require_POST
@@ -226,7 +282,7 @@ def unassign_unit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 
 def _next_url(request: HttpRequest) -> str | None:
-    target = request.POST.get("next", "")
+    target = (request.POST if request.method == "POST" else request.GET).get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return None

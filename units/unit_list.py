@@ -3,7 +3,8 @@
 Units know none of those apps, so an app that has something to say about every unit of the list (the serving team,
 the plan's state) registers an extension: annotations on the list's queryset (one query for the page, whatever its
 size), filters and sort keys for `units.filters.UnitFilter`, and columns, each a header and a cell template that
-renders one `<td>` for `unit`.
+renders one `<td>` for `unit`. A column may be a selection: a checkbox per row, first in the row, and above the table
+the form whose buttons act on the ticked units (the checkboxes name that form by their `form` attribute).
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ class UnitListColumn:
     label: str | Promise
     template_name: str  # renders the row's <td> for `unit`
     sort_key: str = ""  # the `o` parameter that sorts by the column (a key of the extension's `sort_fields`)
+    permission: str = ""  # shown only to readers with this permission; "" for every reader
+    # Makes the column a selection, shown before the unit's name; this template renders, above the table, the form
+    # and buttons that act on the units ticked in the column's cells.
+    actions_template_name: str = ""
+
+    @property
+    def is_selection(self) -> bool:
+        return bool(self.actions_template_name)
 
 
 def _no_annotations(units: QuerySet[Unit], user: User) -> QuerySet[Unit]:

@@ -46,7 +46,7 @@ def test_bureau_forms_a_team_and_the_member_sees_the_assigned_unit(users, unit, 
 
     page.goto(f"{live_server.url}/teams/units/{unit.uid}/assign/")
     expect(page.get_by_test_id("current-team")).to_be_visible()
-    page.locator("#id_team").select_option(label="西湖护航队")
+    page.get_by_role("radio", name="西湖护航队").check()
     page.get_by_test_id("assign").click()
     expect(page).to_have_url(re.compile(rf"/units/{unit.uid}/$"))
 

@@ -22,7 +22,10 @@ def test_units_served_per_team_count_open_assignments_only(bureau_client, own_te
     ended.end = datetime.date(2026, 1, 1)
     ended.save()
     response = bureau_client.get(reverse("teams:workload"))
-    assert _figures(response) == {own_team.pk: {"units_served": 2}, other_team.pk: {"units_served": 0}}
+    assert _figures(response) == {
+        own_team.pk: {"units_served": 2, "open_measures": 0},
+        other_team.pk: {"units_served": 0, "open_measures": 0},
+    }
 
 
 def test_per_person_teams_and_units_through_them(bureau_client, own_team):
@@ -55,3 +58,13 @@ def test_workload_filters_and_sorts(bureau_client, own_team, other_team):
     people = bureau_client.get(url, {"by": "person", "q": "汤组长"})
     assert [r.name for r, _ in people.context["rows"]] == ["汤组长"]
     assert 'name="by" value="person"' in people.text
+
+
+def test_open_measures_per_team_sort_the_workload(bureau_client, own_team, other_team):
+    from tests.factories import plan_with_two_measures
+
+    served = UnitFactory()
+    assign(served, own_team)  # 西湖护航队 sorts after 宁波护航队 by name
+    plan_with_two_measures(served)
+    response = bureau_client.get(reverse("teams:workload"), {"o": "-open_measures"})
+    assert [(row.pk, figures[1]) for row, figures in response.context["rows"]] == [(own_team.pk, 2), (other_team.pk, 0)]

@@ -34,8 +34,9 @@ def test_the_apps_register_their_events_panels_and_columns():
         "request",
         "referral",
     ]
-    assert [extension.name for extension in unit_list_extensions()] == ["teams", "plans"]
+    assert [extension.name for extension in unit_list_extensions()] == ["teams", "plans", "reports"]
     assert [column.template_name for column in unit_list_columns()] == [
+        "teams/_unit_list_select.html",  # the bureau's checkboxes (a selection column, shown first)
         "teams/_unit_list_cell.html",
         "plans/_unit_list_cell.html",
     ]
