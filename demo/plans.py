@@ -4,7 +4,8 @@ Every listed unit gets a plan written through plans/services.py, so the data obe
 backdated (queryset.update) so the history reads like 2025–2026. Idempotent: a unit that has a plan is left alone.
 
 Most plans are approved (some already in their second version, a few with a revision in draft or in the queue);
-some were returned with the bureau's comments, some wait in the bureau's queue, a few drafts are overdue.
+some were returned with the bureau's comments, some wait in the bureau's queue (half of those resubmitted
+after a return, the text as returned kept on the event), a few drafts are overdue.
 The demo unit's plan is in force, and the `leader`'s team has one plan returned and one submitted.
 """
 
@@ -50,7 +51,7 @@ OVERDUE_DRAFT = "overdue_draft"  # v1 still a draft, past its due date
 
 # Weights per selection batch (by year and month of selection): the first batch has had time to revise.
 WEIGHTS = {
-    (2025, 2): {
+    (2025, 3): {
         APPROVED: 52,
         SECOND_VERSION: 20,
         REVISING: 8,
@@ -192,6 +193,15 @@ RETURN_COMMENTS = [
     "主要需求部分过于笼统，请结合单位实际细化；部分举措责任人未落实。",
     "请补充知识产权状况中的近三年数据变化，并对高价值专利培育目标作出量化。",
     "对策建议与举措清单存在重复，请合并整理；分析评议类举措请明确评议对象。",
+]
+# What a team adds when it answers the bureau's comments and submits the plan again.
+RESUBMITTED_NEEDS = [
+    "结合退回意见细化：明确{topic}方向近两年高价值专利培育目标和重点市场海外布局计划",
+    "结合退回意见补充：对{topic}新产品上市前的专利风险排查提出具体时间节点",
+]
+RESUBMITTED_MEASURES = [
+    (TaskArea.PORTFOLIO_LAYOUT, "按退回意见补充：制定{topic}重点市场海外专利布局计划，明确PCT申请目标"),
+    (TaskArea.PROTECTION, "按退回意见补充：建立{topic}产品海外知识产权纠纷应对预案并开展一次演练"),
 ]
 PROGRESS_NOTES = [
     "已与单位知识产权负责人召开专题会商，明确工作方案和分工。",
@@ -482,13 +492,20 @@ def _build_plan(rng: random.Random, unit: Unit, state: str, actor) -> Plan:
         )
         return w.finish()
     if state in (RETURNED, SUBMITTED):
-        # A plan still not in force: written recently, measures only starting.
-        written = max(written, DEMO_TODAY - datetime.timedelta(days=rng.randint(25, 120)))
+        # A plan still not in force: written recently, measures only starting. Half the plans in the queue were
+        # returned once and come back with the team's answer (the review shows what changed since the return).
+        resubmitted = state == SUBMITTED and rng.random() < 0.5
+        written = max(written, DEMO_TODAY - datetime.timedelta(days=rng.randint(40 if resubmitted else 25, 120)))
         w.write(version, written, due_from=DEMO_TODAY + datetime.timedelta(days=20), fresh=True)
         submitted = w.after(written, 3, 15)
         w.submit(version, submitted)
-        if state == RETURNED:
-            w.give_back(version, w.after(submitted, 2, 8))
+        if state == RETURNED or resubmitted:
+            returned = w.after(submitted, 2, 8)
+            w.give_back(version, returned)
+        if resubmitted:
+            answered = w.after(returned, 3, 10)
+            _answer_return(w, version, answered)
+            w.submit(version, answered)
         return w.finish()
     w.write(version, written, due_from=w.after(written, 45, 90))
     approved = w.review_cycle(version, written)
@@ -516,6 +533,27 @@ def _build_plan(rng: random.Random, unit: Unit, state: str, actor) -> Plan:
     second = w.review_cycle(draft, revised)
     w.progress(draft, second)
     return w.finish()
+
+
+def _answer_return(w: _Writer, version: PlanVersion, day: datetime.date) -> None:
+    """The team answers the bureau's comments: one more main need and, while the list has room, one more measure."""
+    version = PlanVersion.objects.get(pk=version.pk)
+    topic = w.rng.choice(w.topics)
+    need = w.rng.choice(RESUBMITTED_NEEDS).format(topic=topic)
+    main_needs = version.main_needs.replace("</ul>", f"<li>{need}</li></ul>", 1)
+    plan_sections_save(actor=w.team_user, version=version, revision=version.revision, main_needs=main_needs)
+    area, content = w.rng.choice(RESUBMITTED_MEASURES)
+    if version.measures.count() < 9:  # a plan keeps 5–9 measures
+        measure = measure_save(
+            actor=w.team_user,
+            version=version,
+            area=area,
+            content=content.format(topic=topic),
+            owner=w.rng.choice(w.people) if w.people else None,
+            due_on=DEMO_TODAY + datetime.timedelta(days=w.rng.randint(60, 240)),
+        )
+        when = w.at(day)
+        Measure.objects.filter(pk=measure.pk).update(created_at=when, updated_at=when)
 
 
 def _add_measures(w: _Writer, draft: PlanVersion, day: datetime.date) -> None:

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -103,6 +104,8 @@ class Measure(TimeStampedModel):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
+    CLOSED_STATUSES = frozenset({Status.DONE, Status.CANCELLED})
+
     version = models.ForeignKey(
         PlanVersion, verbose_name=_("plan version"), on_delete=models.CASCADE, related_name="measures"
     )
@@ -133,6 +136,13 @@ class Measure(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.content[:40]
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and still open: not done (a cancelled measure is closed too, not late)."""
+        return (
+            self.due_on is not None and self.status not in self.CLOSED_STATUSES and self.due_on < timezone.localdate()
+        )
 
 
 class ProgressNote(TimeStampedModel):
@@ -178,11 +188,21 @@ class PlanEvent(TimeStampedModel):
         related_name="+",
     )
     comment = models.TextField(_("comment"), blank=True)
+    # What a returned version said when the bureau returned it: the five sections and the measures, written by
+    # plan_return (layout in plans/snapshots.py). The review compares a resubmission with it; it never depends on
+    # a history row existing at an instant (seeded, migrated or imported data have none).
+    snapshot = models.JSONField(_("text as returned"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["plan", "-created_at", "-pk"]
         verbose_name = _("plan event")
         verbose_name_plural = _("plan events")
+        constraints = [
+            models.CheckConstraint(
+                name="planevent_returned_keeps_the_text",
+                condition=~models.Q(action="returned") | models.Q(snapshot__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.get_action_display()}"

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from huhang.vocabulary import TaskArea
 from plans.models import SECTIONS, Measure, Plan, PlanEvent, PlanVersion
@@ -81,7 +83,7 @@ def plan_document(*, version: PlanVersion) -> PlanDocument:
     if version.status in (PlanVersion.Status.APPROVED, PlanVersion.Status.SUPERSEDED):
         approval = PlanEvent.objects.filter(version=version, action=PlanEvent.Action.APPROVED).order_by("-created_at")
         approved_at = approval.values_list("created_at", flat=True).first()
-        approved_on = approved_at.date() if approved_at else None
+        approved_on = timezone.localdate(approved_at) if approved_at else None  # the bureau's day, not UTC's
     team = Assignment.objects.filter(unit=unit, end__isnull=True).values_list("team__name", flat=True).first() or ""
     by_area: dict[str, list[Measure]] = {}
     for measure in version.measures.all():
@@ -116,6 +118,8 @@ def plan_pdf(*, version: PlanVersion) -> bytes:
 
 
 def plan_pdf_filename(*, version: PlanVersion) -> str:
-    """服务方案 file name with the unit's name, e.g. 钱塘智能计算实验室_服务方案_v2.pdf (sent as RFC 5987 filename*)."""
-    name = f"{version.plan.unit.name}_{Plan._meta.verbose_name}_v{version.number}.pdf"
+    """服务方案 file name with the unit's name, e.g. 钱塘智能计算实验室_服务方案_第2版.pdf (sent as RFC 5987
+    filename*)."""
+    label = _("Version %(number)s") % {"number": version.number}
+    name = f"{version.plan.unit.name}_{Plan._meta.verbose_name}_{label}.pdf"
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name)

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.deadlines import due_on_rule
 from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 from plans.scopes import visible_plan_versions
+from plans.snapshots import is_exact, snapshot_measures, snapshot_sections
 from units.scopes import visible_units
 from units.selectors import unit_list_for_user
 
@@ -114,11 +115,29 @@ def _measures() -> Prefetch:
     )
 
 
+def _last_event(*actions: str) -> Subquery:
+    events = PlanEvent.objects.filter(version=OuterRef("pk"), action__in=actions).order_by("-created_at", "-pk")
+    return Subquery(events.values("created_at")[:1])
+
+
+def with_workflow_dates(versions: QuerySet[PlanVersion]) -> QuerySet[PlanVersion]:
+    """Versions with the dates of their workflow, from the events (a row's created_at is when it was stored, which
+    for seeded or imported data is not when the plan was written): started_at, submitted_at, returned_at and
+    approved_at, each the latest such event or None."""
+    return versions.annotate(
+        started_at=_last_event(PlanEvent.Action.STARTED, PlanEvent.Action.REVISED),
+        submitted_at=_last_event(PlanEvent.Action.SUBMITTED),
+        returned_at=_last_event(PlanEvent.Action.RETURNED),
+        approved_at=_last_event(PlanEvent.Action.APPROVED),
+    )
+
+
 def version_with_measures(version: PlanVersion | None) -> PlanVersion | None:
-    """A version with its measures, their owners and progress notes, one query each."""
+    """A version with its workflow dates, its measures, their owners and progress notes, one query each."""
     if version is None:
         return None
-    return PlanVersion.objects.select_related("plan", "ip_profile").prefetch_related(_measures()).get(pk=version.pk)
+    versions = PlanVersion.objects.select_related("plan", "ip_profile").prefetch_related(_measures())
+    return with_workflow_dates(versions).get(pk=version.pk)
 
 
 def measure_get(*, version: PlanVersion | None, pk: int) -> Measure:
@@ -136,7 +155,7 @@ def measure_order(*, version: PlanVersion) -> list[int]:
 
 
 def plan_versions(*, plan: Plan) -> list[PlanVersion]:
-    return list(plan.versions.order_by("-number"))
+    return list(with_workflow_dates(plan.versions.order_by("-number")))
 
 
 def plan_events(*, plan: Plan) -> list[PlanEvent]:
@@ -255,43 +274,47 @@ def plan_counts(*, units: QuerySet[Unit]) -> dict:
 
 @dataclass
 class Baseline:
-    """What a submitted version is compared with: the version in force, or this version as it was returned."""
+    """What a submitted version is compared with: the version in force, or this version as the bureau returned it."""
 
     kind: str  # "in_force" or "returned"
     label: str
     sections: object  # anything with the section attributes
     measures: list
+    exact: bool = True  # False: the text as returned was not kept (plans/snapshots.py, "current")
 
 
-def _returned_snapshot(version: PlanVersion, returned_at: datetime.datetime) -> Baseline:
-    from teams.models import Person
-
-    sections = version.history.as_of(returned_at)
-    measures = sorted(
-        Measure.history.as_of(returned_at).filter(version_id=version.pk), key=lambda m: (m.position, m.pk)
-    )
-    owners = Person.objects.in_bulk({m.owner_id for m in measures if m.owner_id})
-    for measure in measures:
-        # Historical instances load their owner lazily, one query each; give them the batch instead.
-        measure._state.fields_cache["owner"] = owners.get(measure.owner_id)
+def _returned_baseline(version: PlanVersion, event: PlanEvent) -> Baseline:
     label = _("v%(number)s as returned on %(date)s") % {
         "number": version.number,
-        "date": timezone.localtime(returned_at).date().isoformat(),
+        "date": timezone.localdate(event.created_at).isoformat(),
     }
-    return Baseline("returned", label, sections, measures)
+    snapshot = event.snapshot
+    return Baseline(
+        "returned", label, snapshot_sections(snapshot), snapshot_measures(snapshot), exact=is_exact(snapshot)
+    )
 
 
 def review_baselines(*, plan: Plan, version: PlanVersion) -> dict[str, Baseline]:
-    """The baselines a reviewer may compare `version` with, the most telling first: the state in which the bureau
-    last returned it (so the reviewer sees what the team changed), then the version in force."""
+    """The baselines a reviewer may compare `version` with, the most telling first: the text the bureau last
+    returned (so the reviewer sees what the team changed), then the version in force. Both are stored rows — the
+    returned text is kept on the RETURNED event — never a history lookup at an instant."""
     baselines: dict[str, Baseline] = {}
     returned = (
-        version.events.filter(action=PlanEvent.Action.RETURNED).order_by("-created_at").values("created_at").first()
+        version.events.filter(action=PlanEvent.Action.RETURNED, snapshot__isnull=False)
+        .order_by("-created_at", "-pk")
+        .first()
     )
     if returned:
-        baselines["returned"] = _returned_snapshot(version, returned["created_at"])
+        baselines["returned"] = _returned_baseline(version, returned)
     if plan.in_force_id and plan.in_force_id != version.pk:
         in_force = version_with_measures(plan.in_force)
-        label = _("v%(number)s in force") % {"number": in_force.number}
+        label = _("version %(number)s in force, approved on %(date)s") % {
+            "number": in_force.number,
+            "date": _local_day(in_force.approved_at),
+        }
         baselines["in_force"] = Baseline("in_force", label, in_force, list(in_force.measures.all()))
     return baselines
+
+
+def _local_day(moment: datetime.datetime | None) -> str:
+    return timezone.localdate(moment).isoformat() if moment else "—"

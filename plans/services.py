@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from huhang.locking import locked, require_status
 from huhang.models import ProgrammeSettings
-from huhang.text import normalise_text
+from huhang.text import clean_text
 from plans.deadlines import due_on_rule, plan_due_on
 from plans.models import SECTIONS, Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 from plans.sanitising import sanitise
+from plans.snapshots import version_snapshot
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -60,8 +61,12 @@ def _require(version: PlanVersion, *statuses: str) -> None:
     require_status(version, *statuses, message=_("This action is not possible while the plan is %(status)s."))
 
 
-def _event(version: PlanVersion, action: str, actor: User | None, comment: str = "") -> None:
-    PlanEvent.objects.create(plan=version.plan, version=version, action=action, actor=actor, comment=comment)
+def _event(
+    version: PlanVersion, action: str, actor: User | None, comment: str = "", snapshot: dict | None = None
+) -> None:
+    PlanEvent.objects.create(
+        plan=version.plan, version=version, action=action, actor=actor, comment=comment, snapshot=snapshot
+    )
 
 
 @transaction.atomic
@@ -121,12 +126,13 @@ def plan_submit(*, actor: User | None, version: PlanVersion) -> PlanVersion:
 def plan_return(*, actor: User | None, version: PlanVersion, comment: str) -> PlanVersion:
     version = _locked(version)
     _require(version, Status.SUBMITTED)
-    comment = normalise_text(comment) if "\n" not in comment else comment.strip()
+    comment = clean_text(comment, keep_lines=True)
     if not comment:
         raise ValidationError({"comment": ValidationError(_("Say what the team should change."), code="required")})
     version.status = Status.RETURNED
     version.save(update_fields=["status", "updated_at"])
-    _event(version, PlanEvent.Action.RETURNED, actor, comment)
+    # The text as returned, kept on the event: the review of the resubmission shows what the team changed since.
+    _event(version, PlanEvent.Action.RETURNED, actor, comment, snapshot=version_snapshot(version))
     return version
 
 
@@ -195,14 +201,33 @@ def measure_save(*, actor: User | None, version: PlanVersion, measure: Measure |
         measure = Measure(version=version, position=(last or 0) + 1)
     elif measure.version_id != version.pk:
         raise ValidationError(_("This measure belongs to another version."), code="version")
+    stored_due_on = measure.due_on
     for field in ("area", "owner", "due_on", "status"):
         if field in values:
             setattr(measure, field, values[field])
     if "content" in values:
         measure.content = values["content"].strip()
+    if measure.due_on != stored_due_on or measure.pk is None:
+        # Only a date being set is checked: a measure carried into a revision keeps the date it was given then.
+        _check_due_on(version, measure.due_on)
     measure.full_clean()
     measure.save()
     return measure
+
+
+def _check_due_on(version: PlanVersion, due_on: datetime.date | None) -> None:
+    """A measure cannot fall due before its version of the plan was started (code "before_version")."""
+    started = timezone.localdate(version.created_at)
+    if due_on is not None and due_on < started:
+        raise ValidationError(
+            {
+                "due_on": ValidationError(
+                    _("The due date cannot be before %(date)s, the day this version of the plan was started."),
+                    code="before_version",
+                    params={"date": started.isoformat()},
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -231,6 +256,9 @@ def measure_progress(
     measure = Measure.objects.select_for_update().select_related("version").get(pk=measure.pk)
     if measure.version.status != Status.APPROVED:
         raise ValidationError(_("Progress is recorded on the plan in force."), code="not_in_force")
+    if date > timezone.localdate():
+        message = _("The date cannot be in the future: record progress once it is made.")
+        raise ValidationError({"date": ValidationError(message, code="future")})
     note = ProgressNote(measure=measure, date=date, text=text.strip(), author=actor)
     note.full_clean()
     note.save()

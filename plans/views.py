@@ -198,7 +198,8 @@ def _conflict(
 def _measures_response(request: HttpRequest, plan: Plan, version: PlanVersion, *, form: MeasureForm | None = None):
     """htmx gets the measures list back; a plain form post goes back to the editor (or shows the form's errors)."""
     if request.htmx:
-        context = _editor_context(plan, version)
+        # The fragment shows the messages itself; a full page shows them once, in base.html.
+        context = _editor_context(plan, version, fragment=True)
         if form is not None:
             context["measure_form"] = form
         return render(request, "plans/_measures.html", context)
@@ -358,7 +359,9 @@ def _review_page(request: HttpRequest, plan: Plan, *, return_form=None, approve_
         "baseline": baseline,
         "baselines": baselines,
         "sections": section_diffs(baseline.sections if baseline else None, version, labels),
-        "measures": measures_diff(baseline.measures if baseline else None, version.measures.all()),
+        "measures": measures_diff(
+            baseline.measures if baseline else None, version.measures.all(), label=_("Measures list")
+        ),
         "events": selectors.plan_events(plan=plan),
         "return_form": return_form or ReturnForm(),
         "approve_form": approve_form or ApproveForm(),

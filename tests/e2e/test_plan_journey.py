@@ -1,7 +1,10 @@
 """The serving team writes a plan, the bureau returns it with a comment, the team fixes and resubmits it, the bureau
 approves it, and the unit's contact reads the plan in force."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
@@ -15,6 +18,7 @@ SECTIONS = {
     "recommendations": "- 开展专利导航\n- 建立海外纠纷应对机制",
 }
 COMMENT = "请补充海外维权的具体举措和时间节点。"
+DUE_ON = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
 
 
 def log_in_as(page, login, username: str):
@@ -36,7 +40,7 @@ def add_measure(page, area: str, content: str, count: int):
     # Choosing the area brings the pool's matching experts (htmx).
     expect(page.get_by_test_id("expert-suggestions")).to_have_attribute("data-area", area)
     form.locator("textarea[name=new-content]").fill(content)
-    form.locator("input[name=new-due_on]").fill("2026-12-31")
+    form.locator("input[name=new-due_on]").fill(DUE_ON)
     page.get_by_test_id("measure-add").click()
     expect(page.get_by_test_id("measure-row")).to_have_count(count)
 
@@ -58,6 +62,15 @@ def test_plan_from_draft_to_the_unit(users, unit, login, live_server, page):
         page.get_by_test_id(f"section-{name}").fill(text)
     page.get_by_test_id("save-sections").click()
     expect(page.get_by_test_id("section-weak_links")).to_have_value("海外布局不足。")
+    expect(page.get_by_text("方案内容已保存。")).to_have_count(1)  # said once, not by the page and the list both
+    # A measure cannot fall due before the plan was started: the form says so on the date, in Chinese.
+    htmx_settled(page)
+    form = page.get_by_test_id("measure-add-form")
+    form.locator("textarea[name=new-content]").fill("补录去年的宣讲")
+    form.locator("input[name=new-due_on]").fill("2020-01-01")
+    page.get_by_test_id("measure-add").click()
+    expect(page.get_by_test_id("measure-add-form")).to_contain_text("完成时限不能早于本版方案开始编写的日期")
+    expect(page.get_by_test_id("measure-row")).to_have_count(0)
     add_measure(page, "policy_law", "宣讲新修订的专利法实施细则", 1)
     add_measure(page, "coordinated_innovation", "开展人工智能芯片专利导航", 2)
     page.get_by_test_id("measure-up").nth(1).click()  # the navigation first
@@ -90,6 +103,12 @@ def test_plan_from_draft_to_the_unit(users, unit, login, live_server, page):
     page.goto(live_server.url + "/plans/queue/")
     page.get_by_test_id("review-link").click()
     expect(page.locator("[data-testid=diff-measures] [data-kind=added]")).to_have_count(1)
+    # The sections the team left alone are one line each; one opens without any script (the CSP forbids inline).
+    unchanged = page.get_by_test_id("diff-ip_status")
+    expect(unchanged).to_have_attribute("data-changed", "no")
+    expect(unchanged.get_by_text("有效发明专利120件")).to_be_hidden()
+    unchanged.locator("summary").click()
+    expect(unchanged.get_by_text("有效发明专利120件")).to_be_visible()
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("empty")).to_be_visible()
 

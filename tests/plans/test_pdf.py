@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from plans import pdf
+from plans.models import PlanVersion
 from plans.services import measure_save, plan_approve, plan_revise, plan_sections_save, plan_start, plan_submit
 from tests.factories import IPProfileFactory, PersonFactory, TeamFactory, assign
 
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 PDFTOTEXT, PDFFONTS = shutil.which("pdftotext"), shutil.which("pdffonts")
 
+STARTED = datetime.datetime(2025, 12, 1, 10, 0, tzinfo=datetime.UTC)
 MEASURES = [
     ("protection", "建立商业秘密分级保护制度并开展全员培训"),
     ("policy_law", "解读护航行动专项政策，梳理可申报的支持项目"),
@@ -38,6 +40,9 @@ def build_plan(unit, *, actor=None, approve=True, revise=False):
     IPProfileFactory(unit=unit, as_of=datetime.date(2025, 3, 1), invention_patents=120, pct_applications=8)
     plan = plan_start(actor=actor, unit=unit)
     version = plan.working
+    # Started in late 2025, so that measures falling due in 2026 are possible (plans.services.measure_save).
+    PlanVersion.objects.filter(pk=version.pk).update(created_at=STARTED)
+    version.refresh_from_db()
     version = plan_sections_save(actor=actor, version=version, revision=version.revision, **SECTIONS)
     owner = unit.assignments.get(end__isnull=True).team.memberships.get(role="leader").person
     for index, (area, content) in enumerate(MEASURES):
@@ -135,7 +140,7 @@ def test_the_response_is_a_named_attachment_that_is_not_sniffed(client, users, p
     # RFC 5987: the unit's name percent-encoded in filename*
     assert "filename*=utf-8''" in disposition
     assert "%E8%A5%BF%E6%B9%96%E5%85%89%E7%94%B5%E5%AE%9E%E9%AA%8C%E5%AE%A4" in disposition  # 西湖光电实验室
-    assert disposition.endswith("_v1.pdf")
+    assert disposition.endswith("_%E7%AC%AC1%E7%89%88.pdf")  # …_第1版.pdf: no English in the name either
 
 
 def test_the_unit_contact_and_the_officer_get_only_the_approved_version(client, users, plan):

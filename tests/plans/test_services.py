@@ -247,6 +247,7 @@ def test_measures_diff_compares_whole_lines(db):
     second = services.measure_save(actor=None, version=plan.working, area="protection", content="维权")
     before = copy.copy(first)
     first.content = "宣讲专利法"
-    rows = measures_diff([before], [first, second])
+    rows = measures_diff([before], [first, second]).rows
     assert [row.kind for row in rows] == ["changed", "added"]
     assert "<ins" in rows[0].new
+    assert [row.item for row in rows] == [first, second]  # each line brings its measure (the overdue badge)

@@ -349,7 +349,8 @@ def test_measures_added_edited_moved_and_deleted_with_htmx(client, viewers, unit
     response = client.post(url("measure_add", plan), _measure_data("一", **{"new-owner": owner.pk}), **HTMX)
     assert response.status_code == 200
     assert next(t.name for t in response.templates) == "plans/_measures.html"
-    client.post(url("measure_add", plan), _measure_data("二", **{"new-due_on": "2026-09-30"}), **HTMX)
+    due = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
+    client.post(url("measure_add", plan), _measure_data("二", **{"new-due_on": due}), **HTMX)
     client.post(url("measure_add", plan), _measure_data("三"), **HTMX)
     measures = list(plan.working.measures.all())
     assert [m.content for m in measures] == ["一", "二", "三"]
@@ -433,7 +434,7 @@ def test_review_diffs_the_resubmission_against_the_returned_state(client, viewer
     assert not sections["ip_status"].changed
     assert "<ins" in response.text
     assert "&lt;需求&gt;" in response.text
-    kinds = [row.kind for row in response.context["measures"]]
+    kinds = [row.kind for row in response.context["measures"].rows]
     assert kinds == ["equal", "added"]
 
 
