@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from archives import services
@@ -40,12 +40,16 @@ def titles(response) -> list[str]:
 
 
 def approved_measures(unit, *areas: str) -> list[Measure]:
-    """An approved plan for `unit` whose measures (all due 2026-12-31) are in the given task areas."""
+    """An approved plan for `unit` whose measures (all due in a month) are in the given task areas."""
     plan = plan_services.plan_start(actor=None, unit=unit)
     version = plan.working
     for area in areas:
         plan_services.measure_save(
-            actor=None, version=version, area=area, content=f"{area} 举措", due_on=datetime.date(2026, 12, 31)
+            actor=None,
+            version=version,
+            area=area,
+            content=f"{area} 举措",
+            due_on=timezone.localdate() + datetime.timedelta(days=30),
         )
     version = ready(plan)
     plan_services.plan_submit(actor=None, version=version)
