@@ -28,7 +28,7 @@ class UnitFactory(DjangoModelFactory):
         model = Unit
 
     name = factory.Sequence(lambda n: f"测试重点单位{n:04d}")
-    credit_code = factory.Sequence(lambda n: credit_code("91", "330106", f"T{n:08d}"))
+    credit_code = factory.Sequence(lambda n: credit_code("91", "330106", f"T{n:07d}"))
     category = Unit.Category.KEY_LAB
     division = factory.LazyFunction(lambda: division("330106"))  # 杭州市西湖区
     name_initials = factory.LazyAttribute(lambda unit: pinyin_initials(unit.name))  # as units.services sets it

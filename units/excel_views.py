@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from huhang.pagination import page_of
 from units import exporting, importing
 from units.filters import UnitFilter
 from units.importing import ImportResult, reading
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     import uuid
 
     from django.http import HttpRequest, HttpResponse
+
+PREVIEW_PAGE_SIZE = 25  # new units, and changed ones, shown per page of the preview
 
 
 class ImportUploadForm(forms.Form):
@@ -66,7 +69,7 @@ def import_template(request: HttpRequest) -> FileResponse:
 def import_job(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     """The job's page: the preview with its problems, the progress of a running import, or its outcome."""
     job = importing.import_job_get_for_user(user=request.user, uid=uid)
-    return render(request, "units/import_job.html", _job_context(job))
+    return render(request, "units/import_job.html", _job_context(job, request))
 
 
 @require_POST
@@ -86,12 +89,18 @@ def import_progress(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return response
 
 
-def _job_context(job: ImportJob) -> dict:
-    return {
+def _job_context(job: ImportJob, request: HttpRequest | None = None) -> dict:
+    result = ImportResult.from_json(job.result)
+    context = {
         "job": job,
-        "result": ImportResult.from_json(job.result),
+        "result": result,
         "running": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
     }
+    if request is not None and job.status == ImportJob.Status.CHECKED:
+        # The preview: what the import changes, one page of each list at a time.
+        context["changed_page"] = page_of(request, result.changed_units, size=PREVIEW_PAGE_SIZE, param="changed")
+        context["new_page"] = page_of(request, result.new_units, size=PREVIEW_PAGE_SIZE, param="new")
+    return context
 
 
 @require_GET

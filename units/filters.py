@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from huhang.text import normalise_credit_code, normalise_text
+from huhang.text import clean_text, normalise_identifier
+from units.credit_code import normalise_credit_code
 from units.models import Division, Unit
 from units.unit_list import unit_list_extensions
 
@@ -15,14 +16,18 @@ def unit_search_q(value: str, *, prefix: str = "") -> Q | None:
     """By name, by credit code, or by the name's pinyin initials (qtsys finds 钱塘实验室); None for an empty search.
     `prefix` reaches the unit through a relation (`plan__unit__`), so every list that shows units searches them the
     same way."""
-    text = normalise_text(value)
+    text = clean_text(value)
     if not text:
         return None
     condition = Q(**{f"{prefix}name__icontains": text}) | Q(
         **{f"{prefix}credit_code__startswith": normalise_credit_code(text)}
     )
-    if text.isascii() and text.replace(" ", "").isalnum():
-        condition |= Q(**{f"{prefix}name_initials__contains": text.replace(" ", "").lower()})
+    folded = normalise_identifier(text)
+    if folded != text:  # names are kept as typed; a name saved before that may hold (杭州) for （杭州）
+        condition |= Q(**{f"{prefix}name__icontains": folded})
+    initials = folded.replace(" ", "").lower()
+    if initials.isascii() and initials.isalnum():
+        condition |= Q(**{f"{prefix}name_initials__contains": initials})
     return condition
 
 

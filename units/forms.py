@@ -5,27 +5,50 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huhang.forms import DateInput
-from huhang.text import normalise_credit_code, normalise_text
+from huhang.text import clean_text, normalise_identifier
+from units.credit_code import normalise_credit_code, validate_credit_code
 from units.models import Division, IPProfile, Unit, UnitContact
 from units.validators import normalise_phone
+
+
+class CreditCodeField(forms.CharField):
+    """A credit code as people type it (in groups, lower case, full width) is normalised before it is checked, so
+    the form takes what the import takes; the 18-character limit applies to the code, not to what was typed."""
+
+    default_validators = [validate_credit_code]
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)  # the model field's 18, which `validate_credit_code` checks on the code itself
+        super().__init__(**kwargs)
+        self.widget.attrs.update(autocomplete="off", spellcheck="false", autocapitalize="characters", maxlength="40")
+
+    def to_python(self, value) -> str:
+        return normalise_credit_code(super().to_python(value))
+
+
+class IdentifierEmailField(forms.EmailField):
+    """An e-mail address typed in full width (ｉｐ＠ｅｘａｍｐｌｅ.ｃｏｍ) is folded before it is checked, as the import
+    does it."""
+
+    def to_python(self, value) -> str:
+        return normalise_identifier(super().to_python(value))
 
 
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "credit_code", "category", "division", "technical_field", "address"]
+        field_classes = {"credit_code": CreditCodeField}
+        help_texts = {
+            "credit_code": _("18 characters, as on the licence; spaces or hyphens between the groups are fine."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = Division.objects.filter(level=Division.Level.COUNTY).select_related("city")
-        self.fields["credit_code"].widget.attrs.update(autocomplete="off", spellcheck="false")
 
     def clean_name(self) -> str:
-        return normalise_text(self.cleaned_data["name"])
-
-    def clean_credit_code(self) -> str:
-        # Before the model's validators run: people type codes in lower case, full width or with spaces.
-        return normalise_credit_code(self.cleaned_data["credit_code"])
+        return clean_text(self.cleaned_data["name"])
 
 
 class UnitCreateForm(UnitForm):
@@ -49,9 +72,10 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = UnitContact
         fields = ["name", "position", "phone", "email", "is_primary"]
+        field_classes = {"email": IdentifierEmailField}
 
     def clean_phone(self) -> str:
-        return normalise_phone(normalise_text(self.cleaned_data["phone"]))
+        return normalise_phone(normalise_identifier(self.cleaned_data["phone"]))
 
 
 class IPProfileForm(forms.ModelForm):

@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huhang.text import normalise_credit_code, normalise_text, pinyin_initials
+from huhang.text import clean_text, normalise_identifier, pinyin_initials
+from units.credit_code import normalise_credit_code
 from units.models import Division, IPProfile, ListingEvent, Unit, UnitContact
 from units.validators import normalise_phone
 
@@ -23,7 +26,7 @@ def _clean_unit_values(values: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(values)
     for field in ("name", "technical_field", "address"):
         if field in cleaned:
-            cleaned[field] = normalise_text(cleaned[field])
+            cleaned[field] = clean_text(cleaned[field])
     if "credit_code" in cleaned:
         cleaned["credit_code"] = normalise_credit_code(cleaned["credit_code"])
     return cleaned
@@ -66,8 +69,8 @@ def unit_create(
         unit=unit,
         kind=ListingEvent.Kind.SELECTED,
         date=selected_on,
-        batch=normalise_text(batch),
-        reason=normalise_text(basis),
+        batch=clean_text(batch),
+        reason=clean_text(basis, keep_lines=True),
         recorded_by=actor,
     )
     return unit
@@ -84,15 +87,29 @@ def unit_update(*, actor: User | None, unit: Unit, **values: Any) -> Unit:
     return _save_unit(unit)
 
 
+def _latest_listing_date(unit: Unit, kind: ListingEvent.Kind) -> datetime.date | None:
+    return unit.listing_events.filter(kind=kind).aggregate(latest=Max("date"))["latest"]
+
+
 @transaction.atomic
 def unit_remove(*, actor: User | None, unit: Unit, date: datetime.date, reason: str) -> ListingEvent:
     """Takes a unit off the list (调出). The unit and its records stay; the removal is an event in its history."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_listed:
         raise ValidationError(_("This unit is not on the list."), code="not_listed")
-    reason = normalise_text(reason)
+    reason = clean_text(reason, keep_lines=True)
+    errors = {}
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for removing the unit from the list.")})
+        errors["reason"] = ValidationError(_("Give the reason for removing the unit from the list."), code="required")
+    selected = _latest_listing_date(unit, ListingEvent.Kind.SELECTED)
+    if selected is not None and date < selected:
+        errors["date"] = ValidationError(
+            _("A unit cannot be removed before it was selected: it was selected on %(selected)s."),
+            code="before_selection",
+            params={"selected": selected.isoformat()},
+        )
+    if errors:
+        raise ValidationError(errors)
     event = ListingEvent(unit=unit, kind=ListingEvent.Kind.REMOVED, date=date, reason=reason, recorded_by=actor)
     event.full_clean()
     event.save()
@@ -109,12 +126,23 @@ def unit_reselect(
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_listed:
         raise ValidationError(_("This unit is already on the list."), code="listed")
+    removed = _latest_listing_date(unit, ListingEvent.Kind.REMOVED)
+    if removed is not None and date < removed:
+        raise ValidationError(
+            {
+                "date": ValidationError(
+                    _("A unit cannot be selected again before it was removed: it was removed on %(removed)s."),
+                    code="before_removal",
+                    params={"removed": removed.isoformat()},
+                )
+            }
+        )
     event = ListingEvent(
         unit=unit,
         kind=ListingEvent.Kind.SELECTED,
         date=date,
-        batch=normalise_text(batch),
-        reason=normalise_text(basis),
+        batch=clean_text(batch),
+        reason=clean_text(basis, keep_lines=True),
         recorded_by=actor,
     )
     event.full_clean()
@@ -127,6 +155,14 @@ def unit_reselect(
 @transaction.atomic
 def ip_profile_record(*, actor: User | None, unit: Unit, as_of: datetime.date, **figures: Any) -> IPProfile:
     """Adds the unit's IP figures as of a date. Snapshots are never edited, so the change over time shows."""
+    if as_of > timezone.localdate():
+        raise ValidationError(
+            {
+                "as_of": ValidationError(
+                    _("An IP profile records figures already known: it cannot be dated in the future."), code="future"
+                )
+            }
+        )
     profile = IPProfile(unit=unit, as_of=as_of, recorded_by=actor, **figures)
     profile.full_clean()
     profile.save()
@@ -137,11 +173,13 @@ def ip_profile_record(*, actor: User | None, unit: Unit, as_of: datetime.date, *
 def contact_save(*, unit: Unit, contact: UnitContact | None = None, **values: Any) -> UnitContact:
     """Creates or changes a unit's contact; making one primary makes the others secondary."""
     contact = contact or UnitContact(unit=unit)
-    for field in ("name", "position", "email"):
+    for field in ("name", "position"):
         if field in values:
-            setattr(contact, field, normalise_text(values[field]))
+            setattr(contact, field, clean_text(values[field]))
+    if "email" in values:
+        contact.email = normalise_identifier(values["email"])
     if "phone" in values:
-        contact.phone = normalise_phone(normalise_text(values["phone"]))
+        contact.phone = normalise_phone(normalise_identifier(values["phone"]))
     if "is_primary" in values:
         contact.is_primary = bool(values["is_primary"])
     if contact.is_primary:

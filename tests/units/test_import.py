@@ -13,15 +13,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from demo.units import credit_code
 from huhang import uploads
-from tests.factories import UnitContactFactory, UserFactory, division
-from units import importing
-from units.importing import import_check, import_run, jobs, reading, writing
+from tests.factories import UnitContactFactory, UnitFactory, UserFactory, division
+from units import excel_views, importing
+from units.credit_code import check_character
+from units.importing import import_check, import_run, jobs, reading, result, writing
 from units.models import ImportJob, ListingEvent, Unit, UnitContact
 
 # The bureau's own sample (shared/data/sample-unit-list.xlsx), kept with the tests.
@@ -50,7 +52,7 @@ def sample() -> Path:
 
 
 def code(n: int, county: str = "330106") -> str:
-    return credit_code("91", county, f"M{n:08d}")
+    return credit_code("91", county, f"M{n:07d}")
 
 
 def row(n: int, **values) -> dict:
@@ -202,7 +204,7 @@ def test_a_unit_already_on_the_list_is_updated_not_duplicated(db, unit, xlsx):
 
     assert (result.created, result.updated) == (0, 1)
     unit.refresh_from_db()
-    assert (unit.name, unit.category, unit.address) == ("西湖光电实验室(新)", "leading_firm", "杭州市西湖区文三路1号")
+    assert (unit.name, unit.category, unit.address) == ("西湖光电实验室（新）", "leading_firm", "杭州市西湖区文三路1号")
     assert unit.contacts.get().name == "张三"  # the primary contact is updated, not doubled
     assert not unit.listing_events.exists()  # its listing history is not the import's to change
 
@@ -224,6 +226,127 @@ def test_columns_the_file_does_not_have_are_left_as_they_are(db, unit, xlsx):
     unit.refresh_from_db()
     assert unit.address == "杭州市西湖区留下街道"
     assert not unit.contacts.exists()
+
+
+def test_names_and_texts_are_imported_as_typed_and_identifiers_folded(db, xlsx):
+    typed_code = "９１－" + code(1)[2:8] + " " + code(1)[8:].lower()  # full width, a hyphen, a space, lower case
+    values = {"单位名称": "中国（杭州）知识产权保护中心", "统一社会信用代码": typed_code, "所在设区市": "杭州"}
+    values |= {"地址": "杭州市西湖区文三路１号（东楼）", "批次": "2025年第一批（补充）", "联系人": "欧阳（主任）"}
+    values |= {
+        "电子邮箱": "ＩＰ＠example.com",
+        "联系电话": "１３８－１２３４－５６７８",
+        "类别": "专精特新“小巨人”企业",
+    }
+    result = import_run(actor=None, path=xlsx([row(1, **values)]))
+
+    assert problems(result) == []
+    unit = Unit.objects.get(credit_code=code(1))
+    assert (unit.name, unit.address) == ("中国（杭州）知识产权保护中心", "杭州市西湖区文三路１号（东楼）")
+    assert unit.listing_events.get().batch == "2025年第一批（补充）"
+    contact = unit.contacts.get()
+    assert (contact.name, contact.email, contact.phone) == ("欧阳（主任）", "IP@example.com", "13812345678")
+
+
+def test_a_code_typed_in_groups_is_imported_like_the_form_takes_it(db, xlsx):
+    result = import_run(actor=None, path=xlsx([row(1, 统一社会信用代码="91 330106 PRBJGCUJ46")]))
+    assert problems(result) == []
+    assert Unit.objects.filter(credit_code="91330106PRBJGCUJ46").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The preview: what the import changes, before anything is written
+
+
+def _changes(changed) -> dict[str, tuple[str, str]]:
+    return {change.field: (change.before, change.after) for change in changed.changes}
+
+
+def test_the_check_lists_new_units_and_each_change_before_and_after(db, xlsx):
+    same = UnitFactory(name="导入测试单位002", division=division("330106"), category="leading_firm")
+    same.technical_field, same.address = "人工智能", "杭州市西湖区文三路2号"
+    same.save()
+    UnitContactFactory(unit=same, name="张三", phone="13812345678", email="ip2@example.com", is_primary=True)
+    moved = UnitFactory(
+        name="导入测试单位003", division=division("330106"), category="key_lab", technical_field="人工智能"
+    )
+    UnitContactFactory(unit=moved, name="李四", phone="13812345678", email="ip3@example.com", is_primary=True)
+    renamed = UnitFactory(name="西湖光电实验室", division=division("330106"), category="leading_firm")
+    renamed.technical_field, renamed.address = "人工智能", "杭州市西湖区文三路4号"
+    renamed.save()
+    path = xlsx(
+        [
+            row(1),
+            row(2, 统一社会信用代码=same.credit_code),
+            row(3, 统一社会信用代码=moved.credit_code, 所在区县="余杭区"),
+            row(4, 统一社会信用代码=renamed.credit_code, 单位名称="之江光电实验室（二期）")
+            | {"联系人": None, "联系电话": None, "电子邮箱": None},
+        ]
+    )
+
+    check = import_check(path=path)
+
+    assert (check.created, check.updated, check.unchanged, check.renamed) == (1, 3, 1, 1)
+    assert [(u.row, u.credit_code, u.name, u.category, u.division) for u in check.new_units] == [
+        (3, code(1), "导入测试单位001", "leading_firm", "杭州市 西湖区")
+    ]
+    assert check.new_units[0].category_label == Unit.Category.LEADING_ENTERPRISE.label
+    # The renamed unit first, then the others in the file's order; the unchanged one not at all.
+    assert [(u.row, u.credit_code, u.name, u.renamed) for u in check.changed_units] == [
+        (6, renamed.credit_code, "西湖光电实验室", True),
+        (5, moved.credit_code, "导入测试单位003", False),
+    ]
+    assert _changes(check.changed_units[0]) == {"name": ("西湖光电实验室", "之江光电实验室（二期）")}
+    assert _changes(check.changed_units[1]) == {
+        "category": ("key_lab", "leading_firm"),
+        "division": ("杭州市 西湖区", "杭州市 余杭区"),
+        "address": ("", "杭州市西湖区文三路3号"),
+        "contact_name": ("李四", "张三"),
+    }
+    shown = {change.field: (change.column, change.shown_before) for change in check.changed_units[1].changes}
+    assert shown["category"] == ("类别", Unit.Category.KEY_LAB.label)
+    assert shown["division"] == ("区县", "杭州市 西湖区")
+    assert shown["contact_name"] == ("联系人", "李四")
+    assert not Unit.objects.filter(credit_code=code(1)).exists()  # the check writes nothing
+
+
+def test_a_contact_the_unit_does_not_have_yet_shows_as_new_values(db, unit, xlsx):
+    unit.technical_field, unit.address, unit.category = "人工智能", "杭州市西湖区文三路1号", "leading_firm"
+    unit.save()
+    check = import_check(path=xlsx([row(1, 统一社会信用代码=unit.credit_code, 单位名称=unit.name)]))
+    assert _changes(check.changed_units[0]) == {
+        "contact_name": ("", "张三"),
+        "phone": ("", "13812345678"),
+        "email": ("", "ip1@example.com"),
+    }
+
+
+def test_the_check_reads_the_list_in_a_bounded_number_of_queries(db, xlsx):
+    def queries_for(count: int) -> int:
+        Unit.objects.all().delete()
+        for n in range(1, count + 1, 2):  # every other unit is on the list already (in another county), with a contact
+            unit = UnitFactory(credit_code=code(n), name=f"旧名{n}", division=division("330110"))
+            UnitContactFactory(unit=unit, is_primary=True)
+        path = xlsx([row(n) for n in range(1, count + 1)])
+        with CaptureQueriesContext(connection) as captured:
+            check = import_check(path=path)
+        assert (check.created, check.updated, check.renamed) == (count // 2, count // 2, count // 2)
+        return len(captured)
+
+    assert queries_for(60) == queries_for(6) <= 3  # the divisions, the units named (one fetch), their contacts
+
+
+def test_a_job_keeps_a_bounded_preview_and_counts_the_rest(db, users, xlsx, monkeypatch, media):
+    monkeypatch.setattr(result, "STORED_PREVIEW", 3)
+    for n in (1, 2, 3, 4):
+        UnitFactory(credit_code=code(n), name=f"旧名{n}")
+    path = xlsx([row(n) for n in range(1, 10)])
+    upload_file = SimpleUploadedFile("list.xlsx", path.read_bytes())
+    job = importing.import_job_create(actor=users[Role.BUREAU], upload=upload_file)
+
+    stored = importing.ImportResult.from_json(job.result)
+    assert (stored.created, stored.changed, len(stored.new_units), len(stored.changed_units)) == (5, 4, 3, 3)
+    assert (stored.more_new_units, stored.more_changed_units) == (2, 1)
+    assert [u.row for u in stored.new_units] == [7, 8, 9]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -267,6 +390,10 @@ def test_phone_numbers_without_a_contact_column_are_refused(db, xlsx):
         (code(1)[:17] + ("0" if code(1)[17] != "0" else "1"), "credit_code_checksum"),
         (code(1)[:16], "credit_code_length"),
         (code(1)[:16] + "IO", "credit_code_characters"),
+        (credit_code("B1", "330106", "M0000001"), "credit_code_authority"),
+        (credit_code("94", "330106", "M0000001"), "credit_code_category"),
+        (credit_code("91", "33A106", "M0000001"), "credit_code_division"),
+        ("91330106M00000010" + check_character("91330106M00000010"), "credit_code_organisation"),
         (913301061234567890.0, "credit_code_number"),
     ],
 )
@@ -544,6 +671,40 @@ def test_the_bureau_checks_then_confirms_an_import(bureau_client, xlsx, media):
     assert Unit.objects.filter(credit_code__in=[code(1), code(2)]).count() == 2
     assert 'data-testid="import-done"' in bureau_client.get(response.url).text
     assert ListingEvent.objects.filter(recorded_by=job.created_by).count() == 2
+
+
+def test_the_preview_page_shows_each_change_and_marks_a_new_name(bureau_client, users, xlsx, media):
+    unit = users[Role.UNIT_CONTACT].unit
+    unit.technical_field, unit.address, unit.category = "人工智能", "杭州市西湖区文三路1号", "leading_firm"
+    unit.save()
+    UnitContactFactory(unit=unit, name="张三", phone="13812345678", email="ip1@example.com", is_primary=True)
+    path = xlsx([row(1, 统一社会信用代码=unit.credit_code, 单位名称="中国（杭州）光电实验室"), row(2)])
+    job_url = upload(bureau_client, path).url
+
+    page = bureau_client.get(job_url)
+
+    changed = page.text.split('data-testid="import-changed-unit"')[1].split("</tr>")[0]
+    assert 'data-renamed="true"' in changed
+    assert 'data-field="name"' in changed
+    assert "西湖光电实验室" in changed  # before
+    assert "中国（杭州）光电实验室" in changed  # after, as typed
+    new = page.text.split('data-testid="import-new-unit"')[1].split("</tr>")[0]
+    assert code(2) in new
+    assert "导入测试单位002" in new
+    assert page.text.index('data-testid="import-changed"') < page.text.index('data-testid="import-confirm"')
+    assert page.text.index('data-testid="import-new"') < page.text.index('data-testid="import-confirm"')
+
+
+def test_the_preview_page_shows_the_changes_a_page_at_a_time(bureau_client, xlsx, media, monkeypatch):
+    monkeypatch.setattr(excel_views, "PREVIEW_PAGE_SIZE", 2)
+    job_url = upload(bureau_client, xlsx([row(n) for n in range(1, 6)])).url
+
+    first = bureau_client.get(job_url)
+    assert first.text.count('data-testid="import-new-unit"') == 2
+    assert 'data-testid="import-new-pages"' in first.text
+    last = bureau_client.get(job_url, {"new": 3})
+    assert last.text.count('data-testid="import-new-unit"') == 1
+    assert code(5) in last.text
 
 
 def test_confirming_twice_imports_once(bureau_client, xlsx, media):

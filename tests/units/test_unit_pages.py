@@ -6,8 +6,10 @@ import uuid
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
+from demo.units import credit_code
 from tests.factories import (
     IPProfileFactory,
     TeamFactory,
@@ -17,7 +19,6 @@ from tests.factories import (
     assign,
     division,
 )
-from units.credit_code import check_character
 from units.models import ListingEvent, Unit, UnitContact
 
 LIST = reverse("units:list")
@@ -91,6 +92,15 @@ def test_search_by_credit_code_typed_in_lower_case(client, users, programme):
     assert len(names(client.get(LIST, {"q": code[:8]}))) == 2  # a prefix finds every unit that starts so
 
 
+def test_search_finds_names_as_typed_and_as_saved_before_they_were_kept_so(client, users):
+    UnitFactory(name="中国（杭州）知识产权保护中心")
+    UnitFactory(name="中国(宁波)知识产权保护中心")  # saved while names were still folded to half width
+    client.force_login(users[Role.BUREAU])
+    assert names(client.get(LIST, {"q": "（杭州）"})) == {"中国（杭州）知识产权保护中心"}
+    assert names(client.get(LIST, {"q": "中国（宁波）"})) == {"中国(宁波)知识产权保护中心"}
+    assert names(client.get(LIST, {"q": "ｚｇｎｂ"})) == {"中国(宁波)知识产权保护中心"}  # pinyin initials in full width
+
+
 def test_filter_by_team(client, users, programme):
     client.force_login(users[Role.BUREAU])
     assert names(client.get(LIST, {"team": programme["team"].pk})) == {"西湖光电实验室"}
@@ -145,7 +155,7 @@ def test_the_list_runs_a_constant_number_of_queries(client, users, django_assert
 def test_the_list_offers_the_apps_filters_between_its_own(client, users, programme):
     client.force_login(users[Role.BUREAU])
     fields = list(client.get(LIST).context["filter"].form.fields)
-    assert fields == ["q", "city", "county", "category", "team", "plan", "status", "o"]
+    assert fields == ["q", "city", "county", "category", "team", "plan", "coverage", "status", "o"]
     client.force_login(users[Role.OFFICER])
     assert list(client.get(LIST).context["filter"].form.fields) == [
         "q",
@@ -201,10 +211,9 @@ def test_unit_page_runs_a_constant_number_of_queries(client, users, programme, u
 
 
 def new_unit_data(**overrides):
-    first17 = "91330106MA2H00001"
     return {
         "name": "之江新材料科技股份有限公司",
-        "credit_code": (first17 + check_character(first17)).lower(),
+        "credit_code": credit_code("91", "330106", "MA2H0000").lower(),
         "category": "leading_firm",
         "division": "330106",
         "technical_field": "新材料",
@@ -261,6 +270,56 @@ def test_bureau_edits_a_unit(client, users, unit):
     assert client.post(url, data).status_code == 302
     unit.refresh_from_db()
     assert unit.name == "西湖光电实验室(更名)"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["91 330106 PRBJGCUJ46", "91-330106-prbjgcuj46", "９１３３０１０６ＰＲＢＪＧＣＵＪ４６", " 91330106prbjgcuj46 "],
+)
+def test_the_form_takes_a_credit_code_typed_as_the_import_takes_it(client, users, typed):
+    client.force_login(users[Role.BUREAU])
+    response = client.post(reverse("units:create"), new_unit_data(credit_code=typed))
+    assert response.status_code == 302, response.context["form"].errors
+    assert Unit.objects.get(name="之江新材料科技股份有限公司").credit_code == "91330106PRBJGCUJ46"
+
+
+def test_the_credit_code_input_lets_a_code_be_typed_in_groups(client, users):
+    client.force_login(users[Role.BUREAU])
+    field = client.get(reverse("units:create")).context["form"]["credit_code"]
+    assert 'maxlength="40"' in str(field)
+
+
+@pytest.mark.parametrize(
+    ("code", "error_code"),
+    [
+        ("9133A106MA2H00006R", "division"),  # letters where the division code goes; check character right
+        ("91330106MA2H00005T", "organisation"),  # MA2H0000's check character is 6; the code's own is right
+        ("94330106PRBJGCUJ46", "category"),
+        ("B1330106PRBJGCUJ46", "authority"),
+        ("91330106PRBJGCUJ47", "checksum"),
+        ("91330106PRBJGCUJ4", "length"),
+        ("91330106PRBJGCUJ466", "length"),  # one message, not the model field's max_length as well
+    ],
+)
+def test_the_form_names_what_is_wrong_with_a_credit_code(client, users, code, error_code):
+    client.force_login(users[Role.BUREAU])
+    response = client.post(reverse("units:create"), new_unit_data(credit_code=code))
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()["credit_code"]
+    assert [error.code for error in errors] == [error_code]
+    assert not Unit.objects.filter(name="之江新材料科技股份有限公司").exists()
+
+
+def test_the_forms_keep_a_name_as_typed(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    client.post(reverse("units:create"), new_unit_data(name="中国（杭州）知识产权保护中心", basis="经推荐，列入清单。"))
+    created = Unit.objects.get(credit_code=credit_code("91", "330106", "MA2H0000"))
+    assert created.name == "中国（杭州）知识产权保护中心"
+    assert created.listing_events.get().reason == "经推荐，列入清单。"
+    data = {**new_unit_data(credit_code=unit.credit_code), "name": "西湖光电实验室（二期）"}
+    client.post(reverse("units:edit", kwargs={"uid": unit.uid}), data)
+    unit.refresh_from_db()
+    assert unit.name == "西湖光电实验室（二期）"
 
 
 WRITE_URLS = ["units:edit", "units:remove", "units:reselect", "units:contact_create", "units:ip_profile"]
@@ -345,6 +404,49 @@ def test_ip_profile_is_recorded_once_per_date(client, users, unit):
     assert again.status_code == 200
     assert again.context["form"].errors
     assert unit.ip_profiles.count() == 1
+
+
+def test_an_ip_profile_dated_in_the_future_is_refused_on_its_date(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = {"as_of": tomorrow.isoformat(), "invention_patents": "12", "utility_models": "3"}
+    data |= {"pct_applications": "1", "trademarks": "4"}
+    response = client.post(reverse("units:ip_profile", kwargs={"uid": unit.uid}), data)
+    assert response.status_code == 200
+    assert [error.code for error in response.context["form"].errors.as_data()["as_of"]] == ["future"]
+    assert not unit.ip_profiles.exists()
+
+
+def test_a_removal_dated_before_the_selection_is_refused_on_its_date(client, users, unit):
+    ListingEvent.objects.create(unit=unit, kind=ListingEvent.Kind.SELECTED, date=datetime.date(2025, 9, 15))
+    client.force_login(users[Role.BUREAU])
+    url = reverse("units:remove", kwargs={"uid": unit.uid})
+    response = client.post(url, {"date": "2025-09-14", "reason": "单位重组，不再列入。"})
+    assert response.status_code == 200
+    assert [error.code for error in response.context["form"].errors.as_data()["date"]] == ["before_selection"]
+    assert "2025-09-15" in response.text  # the message gives the selection date
+    unit.refresh_from_db()
+    assert unit.is_listed
+    assert client.post(url, {"date": "2025-09-15", "reason": "单位重组，不再列入。"}).status_code == 302
+    assert unit.listing_events.get(kind=ListingEvent.Kind.REMOVED).reason == "单位重组，不再列入。"
+
+
+def test_a_reselection_dated_before_the_removal_is_refused_on_its_date(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    client.post(reverse("units:remove", kwargs={"uid": unit.uid}), {"date": "2026-07-01", "reason": "重组"})
+    response = client.post(reverse("units:reselect", kwargs={"uid": unit.uid}), {"date": "2026-06-30"})
+    assert [error.code for error in response.context["form"].errors.as_data()["date"]] == ["before_removal"]
+
+
+def test_the_contact_form_takes_a_full_width_e_mail_as_the_import_does(client, users, unit):
+    client.force_login(users[Role.BUREAU])
+    create = reverse("units:contact_create", kwargs={"uid": unit.uid})
+    response = client.post(
+        create, {"name": "欧阳（主任）", "phone": "１３８－１２３４－５６７８", "email": "ＩＰ＠example.com"}
+    )
+    assert response.status_code == 302
+    contact = unit.contacts.get()
+    assert (contact.name, contact.phone, contact.email) == ("欧阳（主任）", "13812345678", "IP@example.com")
 
 
 def test_county_officer_sees_only_the_county(client, db, programme, unit):

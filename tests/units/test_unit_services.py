@@ -2,8 +2,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from huhang.text import normalise_credit_code, normalise_text, pinyin_initials
+from demo.units import credit_code
+from huhang.text import pinyin_initials
 from tests.factories import UnitFactory, division
 from units import services
 from units.models import ListingEvent, Unit
@@ -12,16 +14,12 @@ from units.validators import normalise_phone, validate_phone
 
 @pytest.fixture
 def valid_code():
-    from units.credit_code import check_character
-
-    return "12330110MB1A2C3D4" + check_character("12330110MB1A2C3D4")
+    return credit_code("12", "330110", "MB1A2C3D")
 
 
-def test_text_is_normalised_as_the_bureau_receives_it():
-    assert normalise_text("  之江\u3000实验室  ") == "之江 实验室"
-    assert normalise_text("ＡＢＣ１２３") == "ABC123"
-    assert normalise_credit_code(" 9133 0000ｍａ27u5qd6x ") == "91330000MA27U5QD6X"
+def test_pinyin_initials_of_a_name():
     assert pinyin_initials("钱塘智能计算实验室") == "qtznjssys"
+    assert pinyin_initials("中国（杭州）知识产权保护中心") == "zghzzscqbhzx"
 
 
 @pytest.mark.parametrize(
@@ -145,3 +143,74 @@ def test_units_must_sit_in_a_county(users):
             division=division("330100"),
             selected_on=datetime.date(2025, 2, 28),
         )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Dates the services check: a removal not before the selection, a reselection not before the removal, an IP profile
+# not in the future.
+
+
+def _field_error(error: ValidationError, field: str) -> str:
+    return error.error_dict[field][0].code
+
+
+@pytest.fixture
+def selected(users):
+    return services.unit_create(
+        actor=users["bureau"],
+        name="鉴湖现代纺织实验室",
+        credit_code=credit_code("12", "330602", "JH000001"),
+        category=Unit.Category.KEY_LAB,
+        division=division("330602"),
+        selected_on=datetime.date(2025, 9, 15),
+    )
+
+
+@pytest.mark.django_db
+def test_a_removal_cannot_be_dated_before_the_selection(users, selected):
+    with pytest.raises(ValidationError) as error:
+        services.unit_remove(actor=None, unit=selected, date=datetime.date(2025, 9, 14), reason="单位重组")
+    assert _field_error(error.value, "date") == "before_selection"
+    selected.refresh_from_db()
+    assert selected.is_listed
+    assert not selected.listing_events.filter(kind=ListingEvent.Kind.REMOVED).exists()
+
+    services.unit_remove(actor=None, unit=selected, date=datetime.date(2025, 9, 15), reason="单位重组")  # same day
+    assert not Unit.objects.get(pk=selected.pk).is_listed
+
+
+@pytest.mark.django_db
+def test_a_removal_is_checked_against_the_latest_selection(users, selected):
+    services.unit_remove(actor=None, unit=selected, date=datetime.date(2025, 12, 1), reason="单位重组")
+    services.unit_reselect(actor=None, unit=selected, date=datetime.date(2026, 3, 20), batch="2026年第一批")
+    with pytest.raises(ValidationError) as error:
+        services.unit_remove(actor=None, unit=selected, date=datetime.date(2026, 1, 5), reason="再次调出")
+    assert _field_error(error.value, "date") == "before_selection"
+
+
+@pytest.mark.django_db
+def test_a_removal_without_reason_and_too_early_names_both_fields(users, selected):
+    with pytest.raises(ValidationError) as error:
+        services.unit_remove(actor=None, unit=selected, date=datetime.date(2025, 1, 1), reason="\u3000 ")
+    assert (_field_error(error.value, "date"), _field_error(error.value, "reason")) == ("before_selection", "required")
+
+
+@pytest.mark.django_db
+def test_a_reselection_cannot_be_dated_before_the_removal(users, selected):
+    services.unit_remove(actor=None, unit=selected, date=datetime.date(2025, 12, 1), reason="单位重组")
+    with pytest.raises(ValidationError) as error:
+        services.unit_reselect(actor=None, unit=selected, date=datetime.date(2025, 11, 30))
+    assert _field_error(error.value, "date") == "before_removal"
+    services.unit_reselect(actor=None, unit=selected, date=datetime.date(2025, 12, 1))
+    assert Unit.objects.get(pk=selected.pk).is_listed
+
+
+@pytest.mark.django_db
+def test_an_ip_profile_cannot_be_dated_in_the_future(users, unit):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.ip_profile_record(actor=None, unit=unit, as_of=tomorrow, invention_patents=3)
+    assert _field_error(error.value, "as_of") == "future"
+    assert not unit.ip_profiles.exists()
+    services.ip_profile_record(actor=None, unit=unit, as_of=timezone.localdate(), invention_patents=3)
+    assert unit.ip_profiles.count() == 1

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.scopes import visible
-from huhang.text import normalise_text
+from huhang.text import clean_text
 from units.importing import reading
 from units.importing.result import ImportResult, Problem
 from units.importing.writing import import_check, import_run
@@ -55,7 +55,7 @@ def _forget_file(job: ImportJob) -> None:
 @transaction.atomic
 def import_job_create(*, actor: User, upload: UploadedFile) -> ImportJob:
     """Stores an uploaded file and checks it: the preview. The file is kept only when it may be imported."""
-    job = ImportJob(created_by=actor, original_name=normalise_text(upload.name)[:255])
+    job = ImportJob(created_by=actor, original_name=clean_text(upload.name)[:255])
     if upload.size is not None and upload.size > reading.MAX_FILE_BYTES:
         result = ImportResult(problems=[reading.too_large()])
     else:

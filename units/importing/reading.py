@@ -20,9 +20,9 @@ from django.utils import translation
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from huhang.text import normalise_credit_code, normalise_text
+from huhang.text import clean_text, normalise_identifier
 from huhang.uploads import ZIP_MAGIC, zip_members_unsafe
-from units.credit_code import validate_credit_code
+from units.credit_code import normalise_credit_code, validate_credit_code
 from units.importing.columns import CATEGORY_LABELS, CATEGORY_NAMES, COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS
 from units.importing.result import ImportResult, Problem, UnitRow
 from units.models import Division, Unit
@@ -32,6 +32,9 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000  # rows below the header, counted while reading
 HEADER_SEARCH_ROWS = 10  # the header may sit below title rows; it is looked for in this many rows
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and .xlsx files saved with a password
+# Cells matched against a vocabulary or checked as identifiers: their full-width characters are folded (NFKC). The
+# other cells — names, addresses, batches — are kept as typed, only their white space tidied (huhang/text.py).
+IDENTIFIER_FIELDS = frozenset({"credit_code", "category", "city", "county", "phone", "email"})
 
 
 def too_large() -> Problem:
@@ -136,7 +139,7 @@ class _Header:
 
 
 def _header_key(value: object) -> str:
-    key = re.sub(r"[\s*]", "", normalise_text(value)).lower()  # NFKC has made ＊ and （） half-width
+    key = re.sub(r"[\s*]", "", normalise_identifier(value)).lower()  # NFKC has made ＊ and （） half-width
     return re.sub(r"\((必填|选填|可选)\)$", "", key)
 
 
@@ -177,7 +180,7 @@ def _find_header(head: list[tuple]) -> _Header:
 
 
 def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not normalise_text(value))
+    return value is None or (isinstance(value, str) and not clean_text(value))
 
 
 def _is_formula(value: object) -> bool:
@@ -185,12 +188,13 @@ def _is_formula(value: object) -> bool:
     return isinstance(value, ArrayFormula | DataTableFormula) or (isinstance(value, str) and value.startswith("="))
 
 
-def _text(value: object) -> str:
+def _text(value: object, *, identifier: bool = False) -> str:
+    """A cell as text: an identifier's full-width characters folded, any other text kept as typed."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 13812345678 typed into a number cell comes back as 13812345678.0
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         value = value.date()
-    return normalise_text(value)
+    return normalise_identifier(value) if identifier else clean_text(value)
 
 
 class _Divisions:
@@ -198,6 +202,9 @@ class _Divisions:
 
     def __init__(self):
         self.by_code = {d.code: d for d in Division.objects.all()}
+        for division in self.by_code.values():
+            if division.city_id:
+                division.city = self.by_code[division.city_id]  # so str(county) reads no row
         self.cities = {self._city_key(d.name): d for d in self.by_code.values() if d.level == Division.Level.CITY}
         self.counties: dict[str, list[Division]] = defaultdict(list)
         for division in self.by_code.values():
@@ -230,7 +237,7 @@ class _Divisions:
 
 
 def _category_key(text: str) -> str:
-    return re.sub(r"[\s\"'“”‘’「」『』]", "", normalise_text(text)).lower()
+    return re.sub(r"[\s\"'“”‘’「」『』]", "", normalise_identifier(text)).lower()
 
 
 @functools.cache
@@ -253,7 +260,7 @@ def _date(value: object) -> datetime.date | None:
         return value
     if isinstance(value, int | float) and 20_000 < value < 80_000:  # an Excel serial date in a general cell
         return from_excel(value).date()
-    text = _text(value)
+    text = _text(value, identifier=True)
     match = DATE_RE.fullmatch(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
     if match is None:
         return None
@@ -286,7 +293,7 @@ class _RowChecker:
         if not _is_blank(values.get("selected_on")):
             selected_on = _date(values["selected_on"])
             if selected_on is None:
-                problem("selected_on", "invalid_date", value=_text(values["selected_on"]))
+                problem("selected_on", "invalid_date", value=_text(values["selected_on"], identifier=True))
         if problems:
             return None, problems
         unit = {"name": values["name"], "credit_code": code, "category": category, "division": county}
@@ -307,7 +314,7 @@ class _RowChecker:
             elif name == "selected_on":
                 values[name] = raw
             else:
-                values[name] = _text(raw)
+                values[name] = _text(raw, identifier=name in IDENTIFIER_FIELDS)
                 limit = COLUMNS_BY_FIELD[name].max_length
                 if limit and len(values[name]) > limit:
                     problem(name, "too_long", limit=limit, length=len(values[name]))
@@ -323,7 +330,7 @@ class _RowChecker:
         try:
             validate_credit_code(code)
         except ValidationError as error:
-            problem("credit_code", f"credit_code_{error.code}", value=code, **(error.params or {}))
+            problem("credit_code", f"credit_code_{error.code}", **{"value": code, **(error.params or {})})
             return code
         first = self.codes_seen.setdefault(code, row)
         if first != row:

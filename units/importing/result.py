@@ -8,7 +8,12 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from units.credit_code import MESSAGES as CREDIT_CODE_MESSAGES
+from units.importing.columns import COLUMNS_BY_FIELD
+from units.models import Unit
+
 STORED_PROBLEMS = 500  # a job keeps this many problems for its page; the rest are counted
+STORED_PREVIEW = 1_000  # and this many new units, and as many changed ones, for its preview; the rest are counted
 
 MESSAGES = {
     "too_large": _("The file is larger than %(limit)s MB: split the list into smaller files."),
@@ -30,9 +35,8 @@ MESSAGES = {
         "Excel stored this code as a number and lost its last digits: format the column as text and type the "
         "code again."
     ),
-    "credit_code_length": _("A unified social credit code has 18 characters; %(value)s has %(length)s."),
-    "credit_code_characters": _("A unified social credit code cannot contain %(characters)s."),
-    "credit_code_checksum": _("The check character of %(value)s is wrong: please check the code."),
+    # The validator's own messages (units/credit_code.py), one per failure: credit_code_length, …_checksum.
+    **{f"credit_code_{code}": message for code, message in CREDIT_CODE_MESSAGES.items()},
     "duplicate_code": _("The same credit code is already on row %(first)s."),
     "unknown_category": _("%(value)s is not a category of the programme: use one of %(choices)s."),
     "unknown_city": _("%(value)s is not a city of Zhejiang."),
@@ -84,6 +88,65 @@ class UnitRow:
     batch: str
 
 
+# The preview names each changed field by the column of the file it comes from.
+_CHANGE_COLUMNS = {"division": "county", "name": "name", "contact_name": "contact_name"}
+
+
+@dataclass(slots=True)
+class FieldChange:
+    """One field of an existing unit (or of its primary contact) that the import changes."""
+
+    field: str  # a Unit field, or contact_name, phone, email
+    before: str  # as stored: a category's value, a division as 杭州市 西湖区, "" for nothing
+    after: str
+
+    @property
+    def column(self) -> str:
+        return COLUMNS_BY_FIELD[_CHANGE_COLUMNS.get(self.field, self.field)].header
+
+    @property
+    def shown_before(self) -> str:
+        return self._shown(self.before)
+
+    @property
+    def shown_after(self) -> str:
+        return self._shown(self.after)
+
+    def _shown(self, value: str) -> str:
+        if self.field == "category" and value in Unit.Category.values:
+            return str(Unit.Category(value).label)
+        return value
+
+
+@dataclass(slots=True)
+class ChangedUnit:
+    """An existing unit the file changes, with each change before → after."""
+
+    row: int
+    credit_code: str
+    name: str  # as the list has it now
+    changes: list[FieldChange]
+
+    @property
+    def renamed(self) -> bool:
+        return any(change.field == "name" for change in self.changes)
+
+
+@dataclass(slots=True)
+class NewUnit:
+    """A unit the file adds to the list."""
+
+    row: int
+    credit_code: str
+    name: str
+    category: str
+    division: str  # 杭州市 西湖区
+
+    @property
+    def category_label(self) -> str:
+        return str(Unit.Category(self.category).label)
+
+
 @dataclass
 class ImportResult:
     rows_read: int = 0  # non-empty rows below the header
@@ -95,6 +158,10 @@ class ImportResult:
     created: int = 0  # units created (by a check: that would be created)
     updated: int = 0  # existing units the file names, changed or not
     unchanged: int = 0  # of those, the ones in which nothing differs
+    renamed: int = 0  # of those, the ones whose name changes
+    # What the preview shows: the changed units (renamed ones first) and the new ones, each up to STORED_PREVIEW.
+    changed_units: list[ChangedUnit] = field(default_factory=list)
+    new_units: list[NewUnit] = field(default_factory=list)
     committed: bool = False
 
     @property
@@ -104,6 +171,18 @@ class ImportResult:
     @property
     def problem_count(self) -> int:
         return len(self.problems) + self.more_problems
+
+    @property
+    def changed(self) -> int:
+        return self.updated - self.unchanged
+
+    @property
+    def more_changed_units(self) -> int:
+        return max(0, self.changed - len(self.changed_units))
+
+    @property
+    def more_new_units(self) -> int:
+        return max(0, self.created - len(self.new_units))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -115,11 +194,25 @@ class ImportResult:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "renamed": self.renamed,
+            "changed_units": [
+                [u.row, u.credit_code, u.name, [[c.field, c.before, c.after] for c in u.changes]]
+                for u in self.changed_units[:STORED_PREVIEW]
+            ],
+            "new_units": [
+                [u.row, u.credit_code, u.name, u.category, u.division] for u in self.new_units[:STORED_PREVIEW]
+            ],
             "committed": self.committed,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ImportResult:
-        values = {key: value for key, value in data.items() if key in cls.__dataclass_fields__ and key != "problems"}
+        lists = ("problems", "changed_units", "new_units")
+        values = {key: value for key, value in data.items() if key in cls.__dataclass_fields__ and key not in lists}
         problems = [Problem(row, column, code, params) for row, column, code, params in data.get("problems", [])]
-        return cls(**values, problems=problems)
+        changed_units = [
+            ChangedUnit(row, code, name, [FieldChange(*change) for change in changes])
+            for row, code, name, changes in data.get("changed_units", [])
+        ]
+        new_units = [NewUnit(*entry) for entry in data.get("new_units", [])]
+        return cls(**values, problems=problems, changed_units=changed_units, new_units=new_units)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from units.importing.reading import read_file
-from units.importing.result import ImportResult, Problem, UnitRow
+from units.importing.result import ChangedUnit, FieldChange, ImportResult, NewUnit, Problem, UnitRow
 from units.models import Unit, UnitContact
 from units.services import contact_save, unit_create, unit_update
 
@@ -27,20 +27,17 @@ class _Rejected(Exception):
         self.problem = problem
 
 
-def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _existing_units(codes: Iterable[str], *, lock: bool = False) -> dict[str, Unit]:
+    """The units the file names, with their county and primary contact: one fetch, whatever the file's length.
+
+    A file has at most reading.MAX_ROWS (20,000) codes, within what SQLite (32,766 since 3.32) and PostgreSQL
+    (65,535) take as the parameters of one query.
+    """
     primary = Prefetch("contacts", queryset=UnitContact.objects.filter(is_primary=True), to_attr="primary_contacts")
-    found = {}
-    for chunk in _chunks(sorted(set(codes))):
-        units = Unit.objects.filter(credit_code__in=chunk).prefetch_related(primary)
-        if lock:
-            units = units.select_for_update()
-        found.update((unit.credit_code, unit) for unit in units)
-    return found
+    units = Unit.objects.filter(credit_code__in=sorted(set(codes))).prefetch_related(primary)
+    if lock:
+        units = units.select_for_update(of=("self",))
+    return {unit.credit_code: unit for unit in units.select_related("division__city")}
 
 
 def _unit_changes(unit: Unit, row: UnitRow) -> dict[str, Any]:
@@ -63,16 +60,45 @@ def _contact_changes(contact: UnitContact | None, row: UnitRow) -> dict[str, str
     return {name: value for name, value in row.contact.items() if getattr(contact, name) != value}
 
 
+def _described_changes(unit: Unit, row: UnitRow) -> list[FieldChange]:
+    """What the row changes in the unit and its primary contact, each before → after, in the file's column order."""
+    changes = []
+    for name, value in _unit_changes(unit, row).items():
+        if name == "division":
+            changes.append(FieldChange(name, str(unit.division), str(value)))
+        else:
+            changes.append(FieldChange(name, getattr(unit, name), value))
+    contact = _primary(unit)
+    for name, value in _contact_changes(contact, row).items():
+        before = getattr(contact, name) if contact is not None else ""
+        changes.append(FieldChange("contact_name" if name == "name" else name, before, value))
+    return changes
+
+
 def _count(result: ImportResult, existing: dict[str, Unit]) -> None:
-    result.created = result.updated = result.unchanged = 0
+    """Counts what the import creates and changes, and lists it for the preview."""
+    result.created = result.updated = result.unchanged = result.renamed = 0
+    result.changed_units, result.new_units = [], []
     for row in result.rows:
-        unit = existing.get(row.unit["credit_code"])
+        values = row.unit
+        unit = existing.get(values["credit_code"])
         if unit is None:
             result.created += 1
+            division = str(values["division"])
+            result.new_units.append(
+                NewUnit(row.row, values["credit_code"], values["name"], values["category"], division)
+            )
             continue
         result.updated += 1
-        if not _unit_changes(unit, row) and not _contact_changes(_primary(unit), row):
+        changes = _described_changes(unit, row)
+        if not changes:
             result.unchanged += 1
+            continue
+        changed = ChangedUnit(row.row, unit.credit_code, unit.name, changes)
+        result.renamed += changed.renamed
+        result.changed_units.append(changed)
+    # A changed name is what most needs a second look (a mistyped code names another unit): those come first.
+    result.changed_units.sort(key=lambda changed: not changed.renamed)
 
 
 def import_check(*, path: str | Path) -> ImportResult:
