@@ -23,7 +23,9 @@ from huhang.uploads import zip_members_unsafe
 
 # extension → (content type sent on download, what `filetype` must recognise, the folder an Office zip holds)
 # The codes check_upload refuses a file with: forms show such an error on their files field.
-UPLOAD_ERROR_CODES = frozenset({"type_not_allowed", "too_large", "empty", "content_mismatch", "unsafe_zip"})
+UPLOAD_ERROR_CODES = frozenset(
+    {"type_not_allowed", "too_large", "empty", "content_mismatch", "unsafe_zip", "staged_gone"}
+)
 
 ALLOWED_TYPES: dict[str, tuple[str, str, str | None]] = {
     "pdf": ("application/pdf", "pdf", None),

@@ -7,7 +7,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from archives.models import Activity, Request, RequestKind
+from archives.selectors import referrals_awaiting_reply
 from huhang.forms import DateInput
 from teams.scopes import visible_teams_or_none
 from units.filters import unit_search_q
@@ -56,6 +58,7 @@ class ActivityFilter(django_filters.FilterSet):
 # --- Requests (RequestFilter) ------------------------------------------------------------------------------------
 
 OPEN = "open"
+AWAITING_ME = "awaiting_me"
 
 
 REQUEST_STATUSES = [(OPEN, _("Open (not closed)")), *Request.Status.choices]
@@ -75,6 +78,12 @@ class RequestFilter(django_filters.FilterSet):
         label=_("Past due"),
         choices=[(YES, _("Yes")), (NO, _("No"))],
         method="filter_overdue",
+        empty_label=ALL,
+    )
+    referral = django_filters.ChoiceFilter(
+        label=_("Referrals"),
+        choices=[(AWAITING_ME, _("Waiting for my reply"))],
+        method="filter_referral",
         empty_label=ALL,
     )
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=visible_teams_or_none, empty_label=_("All teams"))
@@ -105,6 +114,8 @@ class RequestFilter(django_filters.FilterSet):
         request = kwargs.get("request")
         if request is None or not request.user.has_perm("teams.browse_teams"):
             del self.filters["team"]  # officers, experts and unit contacts see no teams to choose from
+        if request is None or request.user.role not in (Role.OFFICER, Role.TEAM_MEMBER):
+            del self.filters["referral"]  # only officers and teams record referrals' replies (archives/rules.py)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         units = unit_search_q(value, prefix="unit__")
@@ -116,6 +127,12 @@ class RequestFilter(django_filters.FilterSet):
         if value == OPEN:
             return queryset.exclude(status=Request.Status.CLOSED)
         return queryset.filter(status=value)
+
+    def filter_referral(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The requests with a referral waiting for a reply the user records (the officers' home links here)."""
+        if value == AWAITING_ME:
+            return queryset.filter(pk__in=referrals_awaiting_reply(user=self.request.user).values("request"))
+        return queryset
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Past due: a clock still running after its due time (the figure on the home pages). Requests answered late

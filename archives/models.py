@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -90,6 +91,30 @@ class ActivityMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} → {self.measure}"
+
+
+class ActivityComment(TimeStampedModel):
+    """An opinion posted on an activity (专家意见): by an expert invited to it, or by the serving team answering.
+    The serving side reads them (bureau, team, invited experts); the unit does not (archives/scopes.py)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("opinion"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity", "created_at", "pk"]
+        verbose_name = _("opinion on an activity")
+        verbose_name_plural = _("opinions on activities")
+        constraints = [models.CheckConstraint(name="activitycomment_not_empty", condition=~Q(text=""))]
+
+    def __str__(self) -> str:
+        return self.text[:40]
 
 
 class RequestKind(models.TextChoices):
@@ -316,11 +341,23 @@ class RequestMessage(TimeStampedModel):
 
 
 class Referral(TimeStampedModel):
-    """The request was referred (反馈对接) to another department; that department's reply is recorded here."""
+    """The request was referred (反馈对接) to another department; that department's reply is recorded here.
+
+    Addressed either to the IP department of the unit's city or county (`division`: the officers whose jurisdiction
+    covers it read the request and record the reply themselves) or to another department named in `department`
+    (the serving team records its reply)."""
 
     request = models.ForeignKey(Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="referrals")
-    department = models.CharField(_("department"), max_length=128)
-    contact = models.CharField(_("contact at the department"), max_length=128)
+    division = models.ForeignKey(
+        "units.Division",
+        verbose_name=_("IP department of the division"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    department = models.CharField(_("department"), max_length=128, blank=True)
+    contact = models.CharField(_("contact at the department"), max_length=128, blank=True)
     referred_on = models.DateField(_("referred on"))
     note = models.TextField(_("note to the unit"), blank=True)
     referred_by = models.ForeignKey(
@@ -347,10 +384,27 @@ class Referral(TimeStampedModel):
             models.CheckConstraint(
                 name="referral_reply_is_dated", condition=Q(reply="", replied_on__isnull=True) | ~Q(reply="")
             ),
+            # Addressed to a division's IP department or to another department by name: exactly one of the two.
+            models.CheckConstraint(
+                name="referral_one_addressee",
+                condition=Q(division__isnull=False, department="") | (Q(division__isnull=True) & ~Q(department="")),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.request} → {self.department}"
+        return f"{self.request} → {self.addressee}"
+
+    @property
+    def addressee(self) -> str:
+        """The department the request went to, as the pages name it."""
+        return division_department(self.division) if self.division_id else self.department
+
+
+def division_department(division) -> str:
+    """The name of a city's or county's IP department (本市/县知识产权部门), e.g. 杭州市西湖区知识产权部门."""
+    if division.city_id:
+        return gettext("IP department of %(county)s, %(city)s") % {"county": division.name, "city": division.city.name}
+    return gettext("IP department of %(city)s") % {"city": division.name}
 
 
 def _attachment_path(instance: "Attachment", filename: str) -> str:
@@ -407,6 +461,37 @@ class Attachment(TimeStampedModel):
                 condition=Q(message__isnull=True) | Q(request__isnull=False),
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+def _staged_path(instance: "StagedUpload", filename: str) -> str:
+    token = uuid.uuid4().hex
+    return f"staged/{token[:2]}/{token}.{instance.extension}"
+
+
+class StagedUpload(TimeStampedModel):
+    """A file chosen on a form that came back with errors, kept so that it need not be chosen again: tied to its
+    uploader and to the form's one-time submission token, attached when that form is sent successfully, and purged
+    after a day if it never is (archives.tasks.purge_staged_uploads_task). Checked like an attachment when staged
+    and again when attached."""
+
+    uid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.UUIDField(_("submission token"))
+    file = models.FileField(_("file"), upload_to=_staged_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(_("type"), max_length=8)
+    size = models.PositiveBigIntegerField(_("size"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("staged file")
+        verbose_name_plural = _("staged files")
+        indexes = [models.Index(fields=["uploaded_by", "token"]), models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
         return self.original_name

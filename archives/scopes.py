@@ -1,7 +1,8 @@
 """The read scopes of the service archive and the requests (accounts/scopes.py).
 
-City officers read their jurisdiction's requests but not the archive (the team's working record); experts read only
-what they were invited to; internal notes and their files never reach the unit's side.
+City officers read their jurisdiction's requests, and the requests referred to their city's or county's IP
+department, but not the archive (the team's working record); experts read only what they were invited to; internal
+notes, the opinions on activities and their files never reach the unit's side.
 """
 
 from __future__ import annotations
@@ -12,8 +13,16 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 from accounts.scopes import declare, declare_all, declare_none, visible
-from archives.models import Activity, Attachment, Request, RequestMessage
-from units.scopes import visible_units
+from archives.models import (
+    Activity,
+    ActivityComment,
+    Attachment,
+    Referral,
+    Request,
+    RequestMessage,
+    StagedUpload,
+)
+from units.scopes import jurisdiction_q, visible_units
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -33,6 +42,22 @@ def visible_request_messages(user: User) -> QuerySet[RequestMessage]:
 
 def visible_attachments(user: User) -> QuerySet[Attachment]:
     return visible(user, Attachment)
+
+
+def visible_referrals(user: User) -> QuerySet[Referral]:
+    return visible(user, Referral)
+
+
+def visible_activity_comments(user: User) -> QuerySet[ActivityComment]:
+    return visible(user, ActivityComment)
+
+
+def referrals_addressed_to(user: User) -> QuerySet[Referral]:
+    """The referrals to an IP department whose division lies in the officer's jurisdiction: a city officer's
+    city and its counties, a county officer's county. None for anyone else."""
+    if not (user.is_authenticated and user.role == Role.OFFICER and user.division_id):
+        return Referral.objects.none()
+    return Referral.objects.filter(jurisdiction_q(user.division))
 
 
 SERVING_SIDE = (Role.BUREAU, Role.TEAM_MEMBER, Role.EXPERT)
@@ -66,20 +91,54 @@ declare_none(Activity, Role.OFFICER, rule="none: the archive is the team's worki
 declare_all(Request, Role.BUREAU, rule="every request")
 
 
+@declare(Request, Role.TEAM_MEMBER, Role.UNIT_CONTACT, rule="the requests of the units the user reads")
+def _requests_of_visible_units(user: User) -> QuerySet[Request]:
+    return Request.objects.filter(unit__in=visible_units(user))
+
+
 @declare(
     Request,
     Role.OFFICER,
-    Role.TEAM_MEMBER,
-    Role.UNIT_CONTACT,
-    rule="the requests of the units the user reads",
+    rule="the requests of the units in the officer's jurisdiction, and those referred to an IP department in it",
 )
-def _requests_of_visible_units(user: User) -> QuerySet[Request]:
-    return Request.objects.filter(unit__in=visible_units(user))
+def _requests_in_jurisdiction_or_referred(user: User) -> QuerySet[Request]:
+    referred = referrals_addressed_to(user).values("request")
+    return Request.objects.filter(Q(unit__in=visible_units(user)) | Q(pk__in=referred))
 
 
 @declare(Request, Role.EXPERT, rule="the requests the expert was invited to")
 def _requests_invited_to(user: User) -> QuerySet[Request]:
     return Request.objects.filter(pk__in=Request.experts.through.objects.filter(person__user=user).values("request"))
+
+
+# --- Referrals, opinions on activities ---------------------------------------------------------------------------
+
+declare_all(Referral, Role.BUREAU, rule="every referral")
+
+
+@declare(
+    Referral,
+    Role.OFFICER,
+    Role.TEAM_MEMBER,
+    Role.EXPERT,
+    Role.UNIT_CONTACT,
+    rule="the referrals of the requests the user reads",
+)
+def _referrals_of_visible_requests(user: User) -> QuerySet[Referral]:
+    return Referral.objects.filter(request__in=visible_requests(user))
+
+
+@declare(ActivityComment, *SERVING_SIDE, rule="the opinions on the activities the user reads")
+def _opinions_on_visible_activities(user: User) -> QuerySet[ActivityComment]:
+    return ActivityComment.objects.filter(activity__in=visible_activities(user))
+
+
+declare_none(ActivityComment, *UNIT_SIDE, rule="none: opinions on activities are for the serving side")
+
+
+@declare(StagedUpload, *Role, rule="the user's own files kept from a form sent back with errors")
+def _own_staged_uploads(user: User) -> QuerySet[StagedUpload]:
+    return StagedUpload.objects.filter(uploaded_by=user)
 
 
 # --- Posts and files ----------------------------------------------------------------------------------------------

@@ -9,19 +9,37 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-from archives.models import Activity, ActivityMeasure, Attachment, Referral, Request, RequestMessage
-from archives.scopes import visible_activities, visible_attachments, visible_request_messages, visible_requests
+from accounts.scopes import visible
+from archives.models import (
+    Activity,
+    ActivityComment,
+    ActivityMeasure,
+    Attachment,
+    Referral,
+    Request,
+    RequestMessage,
+    StagedUpload,
+)
+from archives.scopes import (
+    referrals_addressed_to,
+    visible_activities,
+    visible_activity_comments,
+    visible_attachments,
+    visible_referrals,
+    visible_request_messages,
+    visible_requests,
+)
 from units.scopes import visible_units
 
 if TYPE_CHECKING:
     from accounts.models import User
     from plans.models import Measure
     from teams.models import Person, Team
-    from units.models import Unit, UnitContact
+    from units.models import Division, Unit, UnitContact
 
 
 def activity_list_for_user(*, user: User, unit: Unit | None = None, team: Team | None = None) -> QuerySet[Activity]:
@@ -143,7 +161,10 @@ def request_get_for_user(*, user: User, uid: uuid.UUID | str) -> Request:
             .prefetch_related(
                 "experts",
                 "attachments",
-                Prefetch("referrals", Referral.objects.select_related("referred_by", "reply_recorded_by")),
+                Prefetch(
+                    "referrals",
+                    Referral.objects.select_related("division__city", "referred_by", "reply_recorded_by"),
+                ),
             )
             .get(uid=uid)
         )
@@ -160,6 +181,67 @@ def request_messages_for_user(*, user: User, request: Request) -> QuerySet[Reque
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
+
+
+def activity_comments_for_user(*, user: User, activity: Activity) -> QuerySet[ActivityComment]:
+    """The opinions on an activity, oldest first; none for the unit's side (archives/scopes.py)."""
+    return (
+        visible_activity_comments(user).filter(activity=activity).select_related("author").order_by("created_at", "pk")
+    )
+
+
+def referral_divisions(*, unit: Unit) -> list[Division]:
+    """The IP departments a request of `unit` can be referred to in the portal: the unit's county's, then its
+    city's (本市/县知识产权部门)."""
+    county = unit.division
+    return [county, county.city] if county.city_id else [county]
+
+
+def officers_covering(division: Division) -> QuerySet[User]:
+    """The active officers whose jurisdiction covers `division`: its own officers and, for a county, its city's."""
+    from accounts.models import User
+
+    divisions = [division.pk, division.city_id] if division.city_id else [division.pk]
+    return User.objects.filter(role=Role.OFFICER, is_active=True, division_id__in=divisions)
+
+
+def referrals_awaiting_reply(*, user: User) -> QuerySet[Referral]:
+    """The referrals waiting for a reply that `user` records (the rule archives.reply_referral, in SQL): for an
+    officer, those addressed to an IP department in their jurisdiction; for a team member, those of their units to
+    a department named by hand or to a division none of whose officers has a login. Waiting: no reply yet, and the
+    request still referred (archives/workflow.py allows the reply only then)."""
+    waiting = visible_referrals(user).filter(reply="", request__status=Request.Status.REFERRED)
+    if user.role == Role.OFFICER:
+        return waiting.filter(pk__in=referrals_addressed_to(user).values("pk"))
+    if user.role == Role.TEAM_MEMBER:
+        from accounts.models import User
+
+        officer = User.objects.filter(role=Role.OFFICER, is_active=True).filter(
+            Q(division=OuterRef("division")) | Q(division=OuterRef("division__city"))
+        )
+        return waiting.filter(Q(division__isnull=True) | ~Exists(officer))
+    return waiting.none()
+
+
+def referrals_awaiting_reply_for_user(*, user: User, limit: int) -> list[Referral]:
+    """The first `limit` referrals waiting for the user's reply (referrals_awaiting_reply), the longest waiting
+    first, each with its request, the request's unit and the addressed division. For the home pages."""
+    return list(
+        referrals_awaiting_reply(user=user)
+        .select_related("request__unit", "division__city")
+        .order_by("referred_on", "pk")[:limit]
+    )
+
+
+def referral_count_awaiting_reply_for_user(*, user: User) -> int:
+    return referrals_awaiting_reply(user=user).count()
+
+
+def staged_uploads_for_user(*, user: User, token: uuid.UUID | None) -> list[StagedUpload]:
+    """The files the user chose on the form sent with `token` that came back with errors; none without a token."""
+    if token is None:
+        return []
+    return list(visible(user, StagedUpload).filter(token=token).order_by("created_at", "pk"))
 
 
 def attachment_get_for_user(*, user: User, uid: uuid.UUID | str) -> Attachment:
@@ -235,3 +317,70 @@ def recent_activities_for_user(*, user: User, limit: int = HOME_ROWS) -> list[Ac
 def activity_count_for_user(*, user: User, since, until) -> int:
     """Activities of the user's scope dated between two days, both included."""
     return visible_activities(user).filter(date__gte=since, date__lte=until).count()
+
+
+# --- What waits for whom, for the home pages (reports/home.py shows the first rows and the count) ---------------
+
+WAITING_FOR_TEAM = (Request.Status.SUBMITTED, Request.Status.ACCEPTED, Request.Status.IN_PROGRESS)
+
+
+def _with_past_due(requests: QuerySet[Request], now) -> QuerySet[Request]:
+    """`accept_met`/`answer_met` and a `past_due` flag (a clock still running after its due time), in SQL."""
+    return requests.with_timeliness(now=now).annotate(
+        past_due=Exists(Request.objects.past_due(now=now).filter(pk=OuterRef("pk")))
+    )
+
+
+def requests_awaiting_team_for_user(*, user: User, now=None) -> QuerySet[Request]:
+    """The requests of the user's scope still waiting for the serving team: not accepted yet, or accepted and not
+    answered (a reopened request is in progress again). The past-due ones first, then by the due time of the clock
+    still running, each with its unit, `accept_met`/`answer_met` and `past_due`."""
+    from django.db.models import Case, When
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    running_due = Case(When(accepted_at__isnull=True, then=F("accept_due_at")), default=F("answer_due_at"))
+    return (
+        _with_past_due(visible_requests(user).filter(status__in=WAITING_FOR_TEAM), now)
+        .select_related("unit")
+        .order_by("-past_due", running_due.asc(), "submitted_at", "pk")
+    )
+
+
+def past_due_requests_for_user(*, user: User, now=None) -> QuerySet[Request]:
+    """The requests of the user's scope with a clock still running after its due time (the list's `overdue=yes`),
+    the longest overdue first, each with its unit and team."""
+    from django.db.models import Case, When
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    missed = Case(When(accepted_at__isnull=True, then=F("accept_due_at")), default=F("answer_due_at"))
+    return (
+        _with_past_due(visible_requests(user).past_due(now=now), now)
+        .select_related("unit", "team")
+        .order_by(missed.asc(), "submitted_at", "pk")
+    )
+
+
+def requests_invited_for_user(*, user: User) -> QuerySet[Request]:
+    """The requests the user (an expert) was invited to, those waiting for their opinion first (not closed, and
+    nothing posted by them yet: `awaiting_opinion`), then the newest first, each with its unit."""
+    posted = RequestMessage.objects.filter(request=OuterRef("pk"), author=user)
+    return (
+        visible_requests(user)
+        .annotate(awaiting_opinion=Q(~Exists(posted)) & ~Q(status=Request.Status.CLOSED))
+        .select_related("unit")
+        .order_by("-awaiting_opinion", "-submitted_at", "-pk")
+    )
+
+
+def activities_invited_for_user(*, user: User) -> QuerySet[Activity]:
+    """The activities the user (an expert) was invited to, those without their opinion yet first
+    (`awaiting_opinion`), then the latest first, each with its unit."""
+    posted = ActivityComment.objects.filter(activity=OuterRef("pk"), author=user)
+    return (
+        visible_activities(user)
+        .annotate(awaiting_opinion=~Exists(posted))
+        .select_related("unit")
+        .order_by("-awaiting_opinion", "-date", "-pk")
+    )

@@ -31,6 +31,7 @@ from archives.models import (
     DEFAULT_ANSWER_DAYS,
     SERVICE_KINDS,
     Activity,
+    ActivityComment,
     ActivityMeasure,
     Attachment,
     Referral,
@@ -38,6 +39,7 @@ from archives.models import (
     RequestMessage,
     ResponseLimit,
 )
+from archives.staging import staged_checked, staged_consumed
 from huhang import workdays
 from huhang.locking import locked, require_status
 from plans.models import Measure, PlanVersion
@@ -48,8 +50,9 @@ if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile
 
     from accounts.models import User
+    from archives.models import StagedUpload
     from teams.models import Person, Team
-    from units.models import Unit, UnitContact
+    from units.models import Division, Unit, UnitContact
 
 Status = Request.Status
 M = TypeVar("M", bound=models.Model)
@@ -166,15 +169,21 @@ def activity_create(
     other_attendees: str = "",
     advances: Sequence[Advance] = (),
     files: Sequence[UploadedFile] = (),
+    staged: Sequence[StagedUpload] = (),
     token: uuid.UUID | None = None,
 ) -> Activity:
     """Records an activity. Each measure it advanced gets a progress note (plans.services.measure_progress), so
-    the plan shows the progress too; the measures must be on the unit's plan in force. With the `token` of an
-    activity `actor` already recorded, returns that activity and writes nothing."""
+    the plan shows the progress too; the measures must be on the unit's plan in force. Its files are `files` and
+    the `staged` ones kept from an earlier post of the form (archives/staging.py), which are then used up. With
+    the `token` of an activity `actor` already recorded, returns that activity and writes nothing."""
 
     def create() -> Activity:
         _check_activity_date(date)
-        checked = _check_files(files)
+        with staged_checked(staged, actor=actor) as kept:
+            checked = [*_check_files(files), *kept]
+            return _activity_create(checked)
+
+    def _activity_create(checked: list[CheckedUpload]) -> Activity:
         with _written_files() as stored:
             activity = Activity(
                 unit=unit,
@@ -211,6 +220,7 @@ def activity_create(
                 )
                 ActivityMeasure.objects.create(activity=activity, measure=measure, progress_note=note)
             _attach(actor=actor, checked=checked, stored=stored, activity=activity)
+            staged_consumed(staged)
             return activity
 
     return _once(Activity, token=token, owner={"recorded_by": actor}, create=create)
@@ -270,6 +280,20 @@ def activity_invite_expert(*, actor: User | None, activity: Activity, expert: Pe
     activity.experts.add(*_signed_experts([expert]))
 
 
+@transaction.atomic
+def activity_comment_add(*, actor: User, activity: Activity, text: str) -> ActivityComment:
+    """An opinion on an activity (专家意见): by an expert invited to it, or by the serving team in answer
+    (archives.comment_activity). Read by the serving side only."""
+    if not actor.has_perm("archives.comment_activity", activity):
+        raise PermissionDenied
+    comment = ActivityComment(activity=activity, author=actor, text=text.strip())
+    if not comment.text:
+        raise ValidationError({"text": ValidationError(_("Write your opinion."), code="required")})
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
 # --- Requests --------------------------------------------------------------------------------------------------
 
 
@@ -289,11 +313,13 @@ def request_submit(
     title: str,
     description: str,
     files: Sequence[UploadedFile] = (),
+    staged: Sequence[StagedUpload] = (),
     submitted_at: datetime.datetime | None = None,
     token: uuid.UUID | None = None,
 ) -> Request:
     """A unit's contact raises a request, or its team logs one on the unit's behalf (`on_behalf` then). The due
     datetimes are computed now, by huhang.workdays' rule, and stored, so reminders and reports query them in SQL.
+    Its files are `files` and the `staged` ones kept from an earlier post of the form, which are then used up.
     With the `token` of a request `actor` already raised, returns that request and writes nothing."""
     if actor.role not in (Role.UNIT_CONTACT, Role.TEAM_MEMBER):
         raise PermissionDenied
@@ -301,9 +327,12 @@ def request_submit(
         raise PermissionDenied
 
     def create() -> Request:
+        with staged_checked(staged, actor=actor) as kept:
+            return _request_create([*_check_files(files), *kept])
+
+    def _request_create(checked: list[CheckedUpload]) -> Request:
         at = submitted_at or timezone.now()
         accept_days, answer_days = response_limits(kind)
-        checked = _check_files(files)
         with _written_files() as stored:
             request = Request(
                 unit=unit,
@@ -322,6 +351,7 @@ def request_submit(
             request.full_clean(exclude=["submission_token"])  # the database judges a token sent twice: _once
             request.save()
             _attach(actor=actor, checked=checked, stored=stored, request=request)
+            staged_consumed(staged)
             return request
 
     return _once(Request, token=token, owner={"raised_by": actor}, create=create)
@@ -373,20 +403,29 @@ def request_reply(
     text: str,
     internal: bool = False,
     files: Sequence[UploadedFile] = (),
+    staged: Sequence[StagedUpload] = (),
     at: datetime.datetime | None = None,
 ) -> RequestMessage:
     """A post in the request's exchange.
 
     From the serving side (team, invited expert, bureau): an internal note stops no clock; the first post the unit
     can see is the answer — it stops the answer clock (and the accept clock, if still running) and the request is
-    answered. From the unit's contact: never internal, stops nothing; on an answered request it asks for more, so
-    the request is in progress again.
+    answered (a referred request stays referred: it waits for the department's reply). From the unit's contact:
+    never internal, stops nothing; on an answered request it asks for more, so the request is in progress again.
+    Its files are `files` and the `staged` ones kept from an earlier post of the form, which are then used up.
     """
-    checked = _check_files(files)
-    with _written_files() as stored:
-        return _request_reply(
-            actor=actor, request=request, text=text, internal=internal, at=at, checked=checked, stored=stored
+    with staged_checked(staged, actor=actor) as kept, _written_files() as stored:
+        message = _request_reply(
+            actor=actor,
+            request=request,
+            text=text,
+            internal=internal,
+            at=at,
+            checked=[*_check_files(files), *kept],
+            stored=stored,
         )
+        staged_consumed(staged)
+        return message
 
 
 def _request_reply(*, actor, request, text, internal, at, checked, stored) -> RequestMessage:
@@ -411,7 +450,8 @@ def _request_reply(*, actor, request, text, internal, at, checked, stored) -> Re
         if request.answered_at is None:
             request.answered_at = at
             message.is_answer = True
-        request.status = Status.ANSWERED
+        if request.status != Status.REFERRED:  # a referral waits for its reply, which the department may still send
+            request.status = Status.ANSWERED
     message.full_clean()
     message.save()
     if at != message.created_at:
@@ -426,20 +466,31 @@ def request_refer(
     *,
     actor: User,
     request: Request,
-    department: str,
-    contact: str,
     referred_on: datetime.date,
+    division: Division | None = None,
+    department: str = "",
+    contact: str = "",
     note: str = "",
     at: datetime.datetime | None = None,
 ) -> Referral:
-    """Refers a request outside the programme's remit to another department (反馈对接). Counts as the answer: it
-    stops the answer clock (and the accept clock)."""
+    """Refers a request outside the programme's remit to another department (反馈对接): to the IP department of
+    the unit's county or city (`division`; its officers then read the request and record the reply), or to another
+    department named in `department`, with the `contact` there. Dated between the request's submission and today.
+    Counts as the answer: it stops the answer clock (and the accept clock)."""
     request = locked(request)
     _require(request, workflow.REFER)
+    _check_addressee(request, division=division, department=department.strip(), contact=contact.strip())
     _not_in_future("referred_on", referred_on, _("The date cannot be in the future."))
+    submitted_on = timezone.localdate(request.submitted_at)
+    if referred_on < submitted_on:
+        message = _("The referral cannot be dated before the request was submitted (%(date)s).")
+        raise ValidationError(
+            {"referred_on": ValidationError(message, code="date_order", params={"date": submitted_on.isoformat()})}
+        )
     at = at or timezone.now()
     referral = Referral(
         request=request,
+        division=division,
         department=department.strip(),
         contact=contact.strip(),
         referred_on=referred_on,
@@ -454,6 +505,33 @@ def request_refer(
     request.status = Status.REFERRED
     _save(request)
     return referral
+
+
+def _check_addressee(request: Request, *, division: Division | None, department: str, contact: str) -> None:
+    """A referral goes to the IP department of the unit's county or city, or to one other department by name."""
+    from archives.selectors import referral_divisions
+
+    if division is not None and department:
+        raise ValidationError(
+            _(
+                "Refer the request either to an IP department of the unit's city or county or to another department by"
+                " name, not to both."
+            ),
+            code="addressee",
+        )
+    if division is not None:
+        if division not in referral_divisions(unit=request.unit):
+            message = _("Choose the IP department of the unit's city or county.")
+            raise ValidationError({"division": ValidationError(message, code="division")})
+        return
+    if not department:
+        raise ValidationError(
+            {"department": ValidationError(_("Name the department the request is referred to."), code="required")}
+        )
+    if not contact:
+        raise ValidationError(
+            {"contact": ValidationError(_("Say whom you contacted at the department."), code="required")}
+        )
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from archives.models import REQUEST_KIND_AREAS, Activity, ActivityMeasure, Referral, Request
-from archives.scopes import visible_activities, visible_requests
+from archives.scopes import visible_activities, visible_referrals, visible_requests
 from units.timeline import (
     EXCERPT_CHARS,
     TimelineEvent,
@@ -118,7 +118,7 @@ class ReferralSource(TimelineSource):
     position = 80
 
     def rows(self, *, unit: Unit, user: User, area: str) -> list[QuerySet]:
-        referrals = Referral.objects.filter(request__in=visible_requests(user).filter(unit=unit))
+        referrals = visible_referrals(user).filter(request__unit=unit)
         if area:
             kinds = request_kinds_of_area(area)
             if not kinds:
@@ -131,8 +131,14 @@ class ReferralSource(TimelineSource):
 
     def events(self, rows: Sequence[TimelineRow]) -> list[TimelineEvent]:
         referrals = self.records(
-            Referral.objects.select_related("request").only(
-                "department", "referred_on", "replied_on", "request__uid", "request__title"
+            Referral.objects.select_related("request", "division__city").only(
+                "department",
+                "division__name",
+                "division__city__name",
+                "referred_on",
+                "replied_on",
+                "request__uid",
+                "request__title",
             ),
             rows,
         )
@@ -141,10 +147,10 @@ class ReferralSource(TimelineSource):
     def _event(self, referral: Referral, part: str) -> TimelineEvent:
         if part == REPLIED:
             date, icon = referral.replied_on, "reply"
-            title = _("%(department)s replied to the referral") % {"department": referral.department}
+            title = _("%(department)s replied to the referral") % {"department": referral.addressee}
         else:
             date, icon = referral.referred_on, "signpost-split"
-            title = _("Request referred to %(department)s") % {"department": referral.department}
+            title = _("Request referred to %(department)s") % {"department": referral.addressee}
         return TimelineEvent(
             date=date,
             kind=self.kind,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("activities/<uuid:uid>/edit/", activities.activity_edit, name="activity_edit"),
     path("activities/<uuid:uid>/experts/", activities.activity_invite_expert, name="activity_invite_expert"),
     path("activities/<uuid:uid>/attachments/", activities.activity_attach, name="activity_attach"),
+    path("activities/<uuid:uid>/opinions/", activities.activity_comment, name="activity_comment"),
     # The units' requests
     path("requests/", request_views.request_list, name="request_list"),
     path("requests/new/", request_views.request_create, name="request_create"),

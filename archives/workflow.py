@@ -21,13 +21,14 @@ ANSWER = "answer"  # post as the serving side: the first post the unit can read 
 REPLY = "reply"  # post in the exchange (serving side, invited expert or the unit's contact)
 INVITE_EXPERT = "invite_expert"
 REFER = "refer"  # refer to another department (counts as the answer)
-RECORD_REPLY = "record_reply"  # record the department's reply to a referral
+RECORD_REPLY = "record_reply"  # record the department's reply to a referral (the right is asked of each referral)
 CLOSE = "close"  # the unit rates and closes
 REOPEN = "reopen"  # the unit reopens
 
 _OPEN = frozenset({ANSWER, REPLY, INVITE_EXPERT})
 
-# state → what may be done in it. Once referred, a request waits for the department's reply before another referral.
+# state → what may be done in it. Once referred, a request waits for the department's reply before another referral;
+# the serving side's posts meanwhile leave it referred (archives.services.request_reply).
 STATE_ACTIONS: dict[str, frozenset[str]] = {
     Status.SUBMITTED: _OPEN | {ACCEPT, REFER},
     Status.ACCEPTED: _OPEN | {REFER},
@@ -44,7 +45,7 @@ ACTION_PERMISSIONS: dict[str, str] = {
     REPLY: "archives.reply_request",
     INVITE_EXPERT: "archives.handle_request",
     REFER: "archives.handle_request",
-    RECORD_REPLY: "archives.handle_request",
+    RECORD_REPLY: "archives.reply_referral",  # object: the referral (the addressed officers, or the team)
     CLOSE: "archives.close_request",
     REOPEN: "archives.close_request",
 }
@@ -63,8 +64,23 @@ def permission_for(action: str) -> str:
 
 def request_actions(user: User, request: Request) -> frozenset[str]:
     """What `user` may do with `request` now: the actions its state allows for which the user has the right. Each
-    right is asked once."""
+    right is asked once; recording a reply is possible when the user may record it for a referral still waiting
+    (`referrals_to_reply`)."""
     possible = STATE_ACTIONS[request.status]
-    permissions = {ACTION_PERMISSIONS[action] for action in possible}
+    permissions = {ACTION_PERMISSIONS[action] for action in possible if action != RECORD_REPLY}
     rights = {permission: user.has_perm(permission, request) for permission in permissions}
+    if RECORD_REPLY in possible:
+        rights[ACTION_PERMISSIONS[RECORD_REPLY]] = bool(referrals_to_reply(user, request))
     return frozenset(action for action in possible if rights[ACTION_PERMISSIONS[action]])
+
+
+def referrals_to_reply(user: User, request: Request) -> set[int]:
+    """The ids of the request's referrals still waiting for a reply that `user` may record, if its state allows."""
+    if RECORD_REPLY not in STATE_ACTIONS[request.status]:
+        return set()
+    permission = ACTION_PERMISSIONS[RECORD_REPLY]
+    return {
+        referral.pk
+        for referral in request.referrals.all()
+        if not referral.reply and user.has_perm(permission, referral)
+    }

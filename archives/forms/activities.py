@@ -181,3 +181,9 @@ def measure_forms(measures: list[Measure], data: Any = None) -> list[MeasureAdva
 
 class AttachForm(forms.Form):
     files = MultipleFileField(label=_("Files"), required=True)
+
+
+class ActivityCommentForm(forms.Form):
+    """An opinion on an activity (archives.services.activity_comment_add)."""
+
+    text = forms.CharField(label=_("Your opinion"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -7,8 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from archives.forms.fields import MultipleFileField, SubmissionTokenField
-from archives.models import RequestKind
+from archives.models import RequestKind, division_department
 from huhang.forms import DateInput
+from units.models import Division
 
 
 class RequestForm(forms.Form):
@@ -39,6 +40,7 @@ class ReplyForm(forms.Form):
         label=_("Internal note (only the service side sees it; the unit does not)"), required=False
     )
     files = MultipleFileField()
+    submission_token = SubmissionTokenField()  # the key of the files kept when the post is refused (views/staged.py)
 
     def __init__(self, *args, may_write_internal: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,12 +49,45 @@ class ReplyForm(forms.Form):
 
 
 class ReferForm(forms.Form):
-    """A date in the future (here and in ReferralReplyForm) is refused by archives.services, on its field."""
+    """To the IP department of the unit's county or city (`divisions`, archives.selectors.referral_divisions), whose
+    officers answer in the portal, or to another department by name. What is required of which, and the dates (not
+    before the request, not in the future; here and in ReferralReplyForm), archives.services checks, on the field."""
 
-    department = forms.CharField(label=_("Department"), max_length=128)
-    contact = forms.CharField(label=_("Contact at the department"), max_length=128, help_text=_("Name and phone."))
+    division = forms.ModelChoiceField(
+        label=_("Refer to"),
+        queryset=Division.objects.none(),
+        required=False,
+        blank=True,
+        empty_label=_("Another department (name it below)"),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    department = forms.CharField(
+        label=_("Other department"),
+        max_length=128,
+        required=False,
+        help_text=_("Only for a department other than the IP departments above."),
+    )
+    contact = forms.CharField(
+        label=_("Contact at the department"),
+        max_length=128,
+        required=False,
+        help_text=_("Name and phone; required for another department."),
+    )
     referred_on = forms.DateField(label=_("Referred on"), widget=DateInput())
     note = forms.CharField(label=_("Note to the unit"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, divisions: list[Division], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["division"]
+        field.queryset = Division.objects.filter(pk__in=[division.pk for division in divisions]).select_related("city")
+        field.queryset = field.queryset.order_by("-level", "code")  # the county's department first, then the city's
+        field.label_from_instance = division_department
+
+    def clean(self):
+        data = super().clean()
+        if data.get("division") is not None:
+            data["department"] = ""  # a name typed before choosing an IP department is not a second addressee
+        return data
 
 
 class ReferralReplyForm(forms.Form):

@@ -21,19 +21,23 @@ from accounts.models import Role
 from archives import services
 from archives.filters import ActivityFilter
 from archives.forms.activities import (
+    ActivityCommentForm,
     ActivityCreateForm,
     ActivityEditForm,
     AttachForm,
     measure_forms,
 )
 from archives.forms.fields import InviteExpertForm, add_archive_error
+from archives.scopes import sees_internal_notes
 from archives.selectors import (
     activity_choices,
+    activity_comments_for_user,
     activity_get_for_user,
     activity_list_for_user,
     invitable_experts,
     units_for_recording,
 )
+from archives.views.staged import keep_for_next_post, staged_files
 from huhang.forms import save_form
 from units.selectors import unit_get_for_user
 
@@ -106,6 +110,8 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     form = ActivityCreateForm(data, request.FILES if data is not None else None, choices=choices)
     advances = measure_forms(choices.measures, data)
     if data is not None:
+        # A browser never sends a file input back filled: the files of a refused post are kept for the next one.
+        staged = staged_files(request, form)
         measures_valid = [advance.is_valid() for advance in advances]  # every form checked: all errors at once
         if form.is_valid() and all(measures_valid):
             try:
@@ -114,6 +120,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                     unit=unit,
                     advances=[advance for form_ in advances if (advance := form_.advance())],
                     files=form.cleaned_data["files"],
+                    staged=staged.kept,
                     token=form.cleaned_data["submission_token"],
                     **form.record(),
                 )
@@ -122,31 +129,59 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The activity has been recorded."))
                 return redirect("archives:activity_detail", uid=activity.uid)
+        context |= keep_for_next_post(request, form, staged)
     context |= {
         "form": form,
         "measure_forms": advances,
         "has_plan_measures": bool(choices.measures),
         "measure_errors": any(advance.errors for advance in advances),
-        # A browser never sends a file input back filled: the files of a refused post must be chosen again.
-        "files_dropped": data is not None and bool(request.FILES),
     }
     return render(request, "archives/activity_form.html", context)
 
 
 def activity_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     """Everything recorded. The serving team also gets the correction, invitation and file forms; an invited expert
-    and the unit's contact read it."""
-    activity = activity_get_for_user(user=request.user, uid=uid)
-    can_change = request.user.has_perm("archives.change_activity", activity)
+    and the unit's contact read it. The serving side reads the opinions on it; an invited expert and the serving
+    team post them."""
+    return _detail(request, activity_get_for_user(user=request.user, uid=uid))
+
+
+def _detail(
+    request: HttpRequest, activity: Activity, *, comment_form: ActivityCommentForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    can_change = user.has_perm("archives.change_activity", activity)
     context: dict[str, Any] = {
         "activity": activity,
         "can_change": can_change,
-        "unit_visible": request.user.role != Role.EXPERT,  # experts reach the activity, never the unit's page
+        "unit_visible": user.role != Role.EXPERT,  # experts reach the activity, never the unit's page
+        "reads_opinions": sees_internal_notes(user),  # the serving side; never the unit's
+        "opinions": activity_comments_for_user(user=user, activity=activity),
+        "may_comment": user.has_perm("archives.comment_activity", activity),
+        "comment_form": comment_form or ActivityCommentForm(),
     }
     if can_change:
         experts = invitable_experts(unit=activity.unit, record=activity)
         context |= {"invite_form": InviteExpertForm(experts=experts), "attach_form": AttachForm()}
-    return render(request, "archives/activity_detail.html", context)
+    return render(request, "archives/activity_detail.html", context, status=status)
+
+
+@require_POST
+def activity_comment(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """An invited expert's opinion on the activity, or the serving team's answer: 404 out of scope, 403 for those
+    who read the activity but may not post (the bureau, the unit's contact)."""
+    activity = activity_get_for_user(user=request.user, uid=uid)
+    if not request.user.has_perm("archives.comment_activity", activity):
+        raise PermissionDenied
+    form = ActivityCommentForm(request.POST)
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.activity_comment_add(actor=request.user, activity=activity, text=form.cleaned_data["text"]),
+        success=_("Your opinion has been posted; the serving team reads it here."),
+        redirect_to=reverse("archives:activity_detail", kwargs={"uid": activity.uid}) + "#opinions",
+    )
+    return redirected or _detail(request, activity, comment_form=form, status=400)
 
 
 def _activity_to_change(request: HttpRequest, uid: uuid.UUID) -> Activity:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ from archives.forms.requests import (
     RequestForm,
 )
 from archives.scopes import sees_internal_notes
+from archives.views.staged import keep_for_next_post, staged_files
 from huhang.forms import save_form
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
     from accounts.models import User
-    from archives.models import Request
+    from archives.models import Referral, Request
 
 
 class RequestListView(FilterView):
@@ -69,6 +71,8 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if not units.exists():
         raise PermissionDenied
     form = RequestForm(request.POST or None, request.FILES or None, units=units, initial=_chosen_unit(request, units))
+    # A browser never sends a file input back filled: the files of a refused post are kept for the next one.
+    staged = staged_files(request, form) if form.is_bound else None
 
     def save() -> Request:
         data = form.cleaned_data
@@ -81,6 +85,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
             title=data["title"],
             description=data["description"],
             files=data["files"],
+            staged=staged.kept,
             token=data["submission_token"],
         )
 
@@ -92,7 +97,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
         redirect_to=_thread_url,
         show_error=add_archive_error,
     )
-    return redirected or render(request, "archives/request_form.html", {"form": form})
+    if redirected:
+        return redirected
+    context = {"form": form} | (keep_for_next_post(request, form, staged) if staged else {})
+    return render(request, "archives/request_form.html", context)
 
 
 def _chosen_unit(request: HttpRequest, units) -> dict[str, Any]:
@@ -121,8 +129,9 @@ def _thread(request: HttpRequest, request_: Request, *, forms: dict[str, Any] | 
         "sees_internal": sees_internal_notes(user),
         "reply_form": ReplyForm(may_write_internal=sees_internal_notes(user), initial=_reply_initial(user)),
         "invite_form": InviteExpertForm(experts=selectors.invitable_experts(unit=request_.unit, record=request_)),
-        "refer_form": ReferForm(),
+        "refer_form": ReferForm(divisions=selectors.referral_divisions(unit=request_.unit)),
         "referral_reply_form": ReferralReplyForm(),
+        "replyable_referrals": workflow.referrals_to_reply(user, request_),
         "close_form": CloseForm(),
         "reopen_form": ReopenForm(),
         "actions": workflow.request_actions(user, request_),
@@ -155,9 +164,7 @@ def _request_for(request: HttpRequest, uid: uuid.UUID, action: str) -> Request:
     return request_
 
 
-def _action(
-    request: HttpRequest, uid: uuid.UUID, *, action: str, form_name: str, form, perform, success: str, extra=None
-):
+def _action(request: HttpRequest, uid: uuid.UUID, *, action: str, form_name: str, form, perform, success):
     """One step of the handling: 404 out of scope, 403 without the right, the thread with errors on bad input or
     when the service refuses. `form` makes the bound form for the request (the experts one may invite depend on its
     unit)."""
@@ -171,7 +178,7 @@ def _action(
         redirect_to=_thread_url(request_),
         show_error=add_archive_error,
     )
-    return redirected or _thread(request, request_, forms={form_name: form, **(extra or {})}, status=400)
+    return redirected or _thread(request, request_, forms={form_name: form}, status=400)
 
 
 @require_POST
@@ -188,27 +195,29 @@ def request_accept(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 @require_POST
 def request_reply(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-
-    def perform(request_, data):
-        services.request_reply(
+    """A post in the exchange; the files of a refused post are kept for the next one (archives/views/staged.py)."""
+    request_ = _request_for(request, uid, workflow.REPLY)
+    form = ReplyForm(request.POST, request.FILES, may_write_internal=sees_internal_notes(request.user))
+    staged = staged_files(request, form)
+    redirected = save_form(
+        request,
+        form,
+        lambda: services.request_reply(
             actor=request.user,
             request=request_,
-            text=data["text"],
-            internal=data.get("internal", False),
-            files=data["files"],
-        )
-
-    return _action(
-        request,
-        uid,
-        action=workflow.REPLY,
-        form_name="reply_form",
-        form=lambda request_: ReplyForm(
-            request.POST, request.FILES, may_write_internal=sees_internal_notes(request.user)
+            text=form.cleaned_data["text"],
+            internal=form.cleaned_data.get("internal", False),
+            files=form.cleaned_data["files"],
+            staged=staged.kept,
         ),
-        perform=perform,
         success=_("Your message has been posted."),
+        redirect_to=_thread_url(request_),
+        show_error=add_archive_error,
     )
+    if redirected:
+        return redirected
+    kept = keep_for_next_post(request, form, staged)
+    return _thread(request, request_, forms={"reply_form": form, **kept}, status=400)
 
 
 @require_POST
@@ -230,33 +239,46 @@ def request_invite_expert(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 @require_POST
 def request_refer(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    def referred(referral: Referral) -> str:
+        if referral.division_id:
+            return _("The request has been referred to %(department)s; its officers record the reply here.") % {
+                "department": referral.addressee
+            }
+        return _("The request has been referred; record the department's reply when it comes.")
+
     return _action(
         request,
         uid,
         action=workflow.REFER,
         form_name="refer_form",
-        form=lambda request_: ReferForm(request.POST),
+        form=lambda request_: ReferForm(request.POST, divisions=selectors.referral_divisions(unit=request_.unit)),
         perform=lambda request_, data: services.request_refer(actor=request.user, request=request_, **data),
-        success=_("The request has been referred; record the department's reply when it comes."),
+        success=referred,
     )
 
 
 @require_POST
 def referral_reply(request: HttpRequest, uid: uuid.UUID, referral_id: int) -> HttpResponse:
-    def perform(request_, data):
-        referral = get_object_or_404(request_.referrals, pk=referral_id)
-        services.referral_reply_record(actor=request.user, referral=referral, **data)
-
-    return _action(
+    """Records the department's reply: the addressed officers for a referral to their IP department, the serving
+    team for another department's (archives.reply_referral). 404 for a referral of another request or out of scope,
+    403 in scope without the right."""
+    request_ = selectors.request_get_for_user(user=request.user, uid=uid)
+    referral = next((referral for referral in request_.referrals.all() if referral.pk == referral_id), None)
+    if referral is None:
+        raise Http404
+    if not request.user.has_perm(workflow.permission_for(workflow.RECORD_REPLY), referral):
+        raise PermissionDenied
+    form = ReferralReplyForm(request.POST)
+    redirected = save_form(
         request,
-        uid,
-        action=workflow.RECORD_REPLY,
-        form_name="referral_reply_form",
-        form=lambda request_: ReferralReplyForm(request.POST),
-        perform=perform,
+        form,
+        lambda: services.referral_reply_record(actor=request.user, referral=referral, **form.cleaned_data),
         success=_("The department's reply has been recorded; the unit can now close the request."),
-        extra={"referral_reply_id": referral_id},
+        redirect_to=_thread_url(request_),
+        show_error=add_archive_error,
     )
+    forms = {"referral_reply_form": form, "referral_reply_id": referral_id}
+    return redirected or _thread(request, request_, forms=forms, status=400)
 
 
 @require_POST

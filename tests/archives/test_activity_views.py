@@ -460,7 +460,7 @@ def test_a_ticked_measure_without_a_note_is_an_error_on_that_measure_and_nothing
     assert not forms_[first].errors
     assert f'data-testid="measure-{second.pk}"' in response.text
     assert 'data-testid="form-errors"' in response.text  # said at the top too, not only far down the page
-    assert 'data-testid="files-dropped"' in response.text  # the file has to be chosen again
+    assert 'data-testid="files-dropped"' in response.text  # no submission token to keep it by: choose it again
     assert not Activity.objects.exists()
     assert not ProgressNote.objects.exists()
     assert not ActivityMeasure.objects.exists()

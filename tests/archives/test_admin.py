@@ -1,9 +1,8 @@
 """The archive's admin pages render for a superuser, with the history of activities, requests, referrals and limits."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from archives import services
@@ -29,7 +28,7 @@ def test_admin_pages_render(admin_client, viewers, world, unit):
         request=request,
         department="杭州市科技局",
         contact="王",
-        referred_on=datetime.date(2026, 11, 2),
+        referred_on=timezone.localdate(),
     )
     limit = ResponseLimit.objects.first()
     for name, args in [

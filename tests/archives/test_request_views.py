@@ -12,6 +12,7 @@ from tests.archives.conftest import EXE, PDF, upload
 from tests.factories import PersonFactory, RequestFactory
 
 LIST = reverse("archives:request_list")
+TODAY = timezone.localdate().isoformat()  # the requests are submitted today: nothing about them is dated before
 CREATE = reverse("archives:request_create")
 
 
@@ -296,7 +297,7 @@ def test_only_the_serving_team_handles_a_request(client, viewers, requests, worl
     client.force_login(viewers[viewer])
     assert client.post(url("request_accept", req)).status_code == status
     assert client.post(url("request_invite_expert", req), {"expert": world["ed"].pk}).status_code == status
-    refer = {"department": "市场监管局", "contact": "李科长", "referred_on": "2026-11-20"}
+    refer = {"department": "市场监管局", "contact": "李科长", "referred_on": TODAY}
     assert client.post(url("request_refer", req), refer).status_code == status
     req.refresh_from_db()
     assert req.status == Request.Status.SUBMITTED
@@ -337,7 +338,7 @@ def test_referral_and_the_departments_reply(client, viewers, requests):
         {
             "department": "杭州市市场监管局",
             "contact": "李科长 0571-8888",
-            "referred_on": "2026-11-20",
+            "referred_on": TODAY,
             "note": "已转办",
         },
     )
@@ -347,10 +348,11 @@ def test_referral_and_the_departments_reply(client, viewers, requests):
     assert req.answered_at is not None
     referral = req.referrals.get()
     reply_url = url("referral_reply", req, referral_id=referral.pk)
-    refused = client.post(reply_url, {"reply": "已处理", "replied_on": "2026-11-01"})  # before the referral
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    refused = client.post(reply_url, {"reply": "已处理", "replied_on": yesterday})  # before the referral
     assert refused.status_code == 400
     assert refused.context["referral_reply_id"] == referral.pk
-    assert client.post(reply_url, {"reply": "已立案处理", "replied_on": "2026-11-23"}).status_code == 302
+    assert client.post(reply_url, {"reply": "已立案处理", "replied_on": TODAY}).status_code == 302
     req.refresh_from_db()
     referral.refresh_from_db()
     assert referral.history.count() == 2  # referred, then the reply recorded
@@ -380,11 +382,11 @@ def test_a_reply_for_a_referral_of_another_request_is_404(client, viewers, reque
         request=there,
         department="宁波市科技局",
         contact="张",
-        referred_on=datetime.date(2026, 11, 2),
+        referred_on=timezone.localdate(),
     )
     client.force_login(viewers["member"])
     response = client.post(
-        url("referral_reply", requests["here"], referral_id=referral.pk), {"reply": "x", "replied_on": "2026-11-20"}
+        url("referral_reply", requests["here"], referral_id=referral.pk), {"reply": "x", "replied_on": TODAY}
     )
     assert response.status_code == 404
 
