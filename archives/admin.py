@@ -4,8 +4,14 @@ response time limits are edited here (they are plain settings)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from archives.models import Activity, Attachment, Referral, Request, RequestMessage, ResponseLimit
+from archives.models import Activity, ActivityComment, Attachment, Referral, Request, RequestMessage, ResponseLimit
 from huhang.readonly_admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyInline
+
+
+class OpinionInline(ReadOnlyInline):
+    model = ActivityComment
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
 
 
 @admin.register(Activity)
@@ -15,6 +21,7 @@ class ActivityAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["unit", "team"]
     search_fields = ["unit__name", "summary"]
     date_hierarchy = "date"
+    inlines = [OpinionInline]
 
 
 class MessageInline(ReadOnlyInline):
@@ -34,8 +41,8 @@ class RequestAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(Referral)
 class ReferralAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["request", "department", "referred_on", "replied_on"]
-    list_select_related = ["request"]
+    list_display = ["request", "addressee", "referred_on", "replied_on"]
+    list_select_related = ["request", "division__city"]
 
 
 @admin.register(Attachment)
