@@ -1,56 +1,104 @@
-"""What each role's home page shows. Every figure is read through the role's scope (reports/selectors.py and the
-archive's selectors), each in a bounded number of queries."""
+"""What each role's home page shows: first what waits for the user — each a count and the first rows, with a link
+to the whole list — then the figures of their corner of the programme. Every figure is read through the role's
+scope (reports/selectors.py and the archive's selectors) and computed in SQL, in a number of queries that does not
+grow with the programme."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from archives import selectors as archive
-from reports import selectors
+from archives.filters import AWAITING_ME
+from plans.selectors import approval_queue_for_user
+from reports import selectors, unit_list
+from teams.unit_list import NOT_ASSIGNED
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
 
 
+HOME_ROWS = 5  # the first rows of each list of what waits; its "view all" link leads to the whole list
 HOME_UNITS = 20  # the home page lists a team member's first units; the unit list has them all
-HOME_REQUESTS = 10  # open requests on a team member's or a unit's home; the request list has them all
-HOME_INVITATIONS = 10  # an expert's latest activities and requests, each
+HOME_REQUESTS = 10  # open requests on a unit's home; the request list has them all
 HOME_SERVICES = 5  # the latest services a unit received
+
+
+@dataclass(frozen=True)
+class FirstRows:
+    """The first rows of a list and how many it holds in all."""
+
+    rows: Sequence[Any]
+    total: int
+
+    @property
+    def more(self) -> int:
+        """How many rows the home page leaves to the whole list."""
+        return self.total - len(self.rows)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def first_rows(rows: QuerySet, *, limit: int = HOME_ROWS, total: int | None = None) -> FirstRows:
+    """The first `limit` rows of `rows` and their total: `total` when the caller counted it already, else counted
+    in SQL — and only when the first rows fill the limit, as a shorter list is the whole list."""
+    return _bounded(list(rows[:limit]), limit=limit, count=(lambda: total) if total is not None else rows.count)
+
+
+def _bounded(rows: list, *, limit: int, count: Callable[[], int]) -> FirstRows:
+    return FirstRows(rows=rows, total=len(rows) if len(rows) < limit else count())
 
 
 def home_context(user: User) -> dict[str, Any]:
     units = selectors.listed_units_for_user(user=user)
-    context: dict[str, Any] = {"unit_count": units.count()}
+    today = timezone.localdate()
+    context: dict[str, Any] = {"today": today}
     if user.role == Role.BUREAU:
-        today = timezone.localdate()
-        target = settings.PROGRAMME_TARGETS.get(today.year) or max(settings.PROGRAMME_TARGETS.values())
-        context.update(
-            plans=selectors.plan_figures(units=units),
-            target_year=today.year,
-            target=target,
-            target_percent=min(100, round(100 * context["unit_count"] / target)) if target else 0,
-            units_by_city=selectors.units_by_city(units=units),
-            requests=archive.request_figures_for_user(user=user),
-            month_start=today.replace(day=1),
-            activities_this_month=archive.activity_count_for_user(
-                user=user, since=today.replace(day=1), until=_month_end(today)
-            ),
-        )
+        context.update(_bureau(user, units, today))
     elif user.role == Role.OFFICER:
-        context["division"] = user.division
-        context["requests"] = archive.request_figures_for_user(user=user)
+        context.update(
+            unit_count=units.count(),
+            division=user.division,
+            requests=archive.request_figures_for_user(user=user),
+            referrals=_referrals_awaiting_reply(user),
+            referrals_url=_list_url("archives:request_list", referral=AWAITING_ME),
+        )
     elif user.role == Role.TEAM_MEMBER:
-        context["my_units"] = list(units.select_related("division__city")[:HOME_UNITS])
-        context["requests"] = archive.request_figures_for_user(user=user)
-        context["open_requests"] = archive.open_requests_for_user(user=user, limit=HOME_REQUESTS)
+        context.update(
+            unit_count=units.count(),
+            my_units=list(units.select_related("division__city").order_by("name")[:HOME_UNITS]),
+            returned_plans=first_rows(selectors.returned_plans_for_user(user=user)),
+            drafts_past_due=first_rows(selectors.drafts_past_due_for_user(user=user)),
+            measures_due=first_rows(
+                selectors.measures_owned_by(user=user, due_within=selectors.MEASURE_HORIZON_DAYS, today=today)
+            ),
+            measure_horizon=selectors.MEASURE_HORIZON_DAYS,
+            waiting_requests=first_rows(archive.requests_awaiting_team_for_user(user=user)),
+            requests=archive.request_figures_for_user(user=user),
+            referrals=_referrals_awaiting_reply(user),
+            referrals_url=_list_url("archives:request_list", referral=AWAITING_ME),
+        )
     elif user.role == Role.EXPERT:
-        context["invited_activities"] = archive.recent_activities_for_user(user=user, limit=HOME_INVITATIONS)
-        context["invited_requests"] = archive.recent_requests_for_user(user=user, limit=HOME_INVITATIONS)
+        invited_requests = archive.requests_invited_for_user(user=user)
+        invited_activities = archive.activities_invited_for_user(user=user)
+        context.update(
+            invited_requests=first_rows(invited_requests),
+            requests_awaiting=invited_requests.filter(awaiting_opinion=True).count(),
+            invited_activities=first_rows(invited_activities),
+            activities_awaiting=invited_activities.filter(awaiting_opinion=True).count(),
+        )
     elif user.role == Role.UNIT_CONTACT:
         unit = selectors.own_unit_for_user(user=user)
         context["unit"] = unit
@@ -61,6 +109,87 @@ def home_context(user: User) -> dict[str, Any]:
                 recent_activities=archive.recent_activities_for_user(user=user, limit=HOME_SERVICES),
             )
     return context
+
+
+@dataclass(frozen=True)
+class CoverageStage:
+    """One figure of the programme's coverage against the year's target, and the unit list it counts."""
+
+    key: str
+    label: str
+    figure: int
+    percent: int  # of the target, at most 100
+    url: str
+
+
+# The stages of a listed unit's coverage, each with the unit list's filter that lists what it counts.
+COVERAGE_STAGES = [
+    ("listed", _("On the list"), {"status": "listed"}),
+    ("served", _("Served by a team"), {"coverage": unit_list.SERVED}),
+    ("approved", _("Approved plan in force"), {"coverage": unit_list.APPROVED}),
+    ("guided", _("Guided"), {"coverage": unit_list.GUIDED}),
+]
+
+
+def coverage_stages(coverage: dict[str, int], target: int) -> list[CoverageStage]:
+    return [
+        CoverageStage(key, str(label), coverage[key], _percent(coverage[key], target), _list_url("units:list", **query))
+        for key, label, query in COVERAGE_STAGES
+    ]
+
+
+def _list_url(name: str, **query: str) -> str:
+    """A list's URL with its filters, for a "view all" link."""
+    return f"{reverse(name)}?{urlencode(query)}"
+
+
+def _referrals_awaiting_reply(user: User) -> FirstRows:
+    """The referrals whose reply the user records — an officer's department's, or for the team those to another
+    department — the longest waiting first."""
+    return _bounded(
+        archive.referrals_awaiting_reply_for_user(user=user, limit=HOME_ROWS),
+        limit=HOME_ROWS,
+        count=lambda: archive.referral_count_awaiting_reply_for_user(user=user),
+    )
+
+
+def _bureau(user: User, units: QuerySet, today: datetime.date) -> dict[str, Any]:
+    coverage = selectors.coverage_figures(user=user)
+    target = programme_target(today.year)
+    requests = archive.request_figures_for_user(user=user)
+    return {
+        "coverage": coverage,
+        "target_year": today.year,
+        "target": target,
+        "coverage_stages": coverage_stages(coverage, target),
+        "units_without_team_url": _list_url("units:list", team=NOT_ASSIGNED),
+        "plans": selectors.plan_figures(units=units),
+        "review_queue": first_rows(approval_queue_for_user(user=user)),
+        "units_without_team": first_rows(selectors.units_without_team(user=user), total=coverage["unserved"]),
+        "units_without_plan": first_rows(
+            selectors.units_without_approved_plan(user=user), total=coverage["unapproved"]
+        ),
+        "requests": requests,
+        "past_due_requests": first_rows(archive.past_due_requests_for_user(user=user), total=requests["past_due"]),
+        "units_by_city": selectors.units_by_city(units=units),
+        "month_start": today.replace(day=1),
+        "activities_this_month": archive.activity_count_for_user(
+            user=user, since=today.replace(day=1), until=_month_end(today)
+        ),
+    }
+
+
+def programme_target(year: int) -> int:
+    """The number of units to guide by the end of `year` (settings.PROGRAMME_TARGETS); after the last year set the
+    last target, before the first the first."""
+    targets = settings.PROGRAMME_TARGETS
+    if not targets:
+        return 0
+    return targets.get(year) or targets[max(targets) if year > max(targets) else min(targets)]
+
+
+def _percent(figure: int, target: int) -> int:
+    return min(100, round(100 * figure / target)) if target else 0
 
 
 def _month_end(day: datetime.date) -> datetime.date:

@@ -7,5 +7,6 @@ from reports import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/measures/", views.my_measures, name="my_measures"),
     path("programme/settings/", views.programme_settings, name="programme_settings"),
 ]

@@ -3,19 +3,31 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from accounts.models import Role
 from huhang.models import ProgrammeSettings
+from huhang.pagination import page_of
 from plans.services import plan_deadlines_update
 from reports.forms import ProgrammeSettingsForm
 from reports.home import home_context
+from reports.selectors import measures_owned_by
 
 
 def home(request: HttpRequest) -> HttpResponse:
     role = Role(request.user.role)
     return render(request, f"reports/home/{role.value}.html", home_context(request.user))
+
+
+@permission_required("plans.write_plans", raise_exception=True)
+def my_measures(request: HttpRequest) -> HttpResponse:
+    """Every open measure of the plans in force that the team member owns, the earliest due first: the whole list
+    behind the home page's "measures due soon"."""
+    today = timezone.localdate()
+    page = page_of(request, measures_owned_by(user=request.user, today=today))
+    return render(request, "reports/home/measures.html", {"page_obj": page, "today": today})
 
 
 @permission_required("huhang.manage_programme", raise_exception=True)
