@@ -80,6 +80,26 @@ def test_environment_values_are_parsed():
     ]
 
 
+def test_sqlite_waits_for_the_other_writer_and_postgresql_keeps_its_defaults():
+    """`make run`'s SQLite: WAL, a busy timeout and IMMEDIATE transactions (tests/test_sqlite_concurrency.py shows
+    why); none of it reaches PostgreSQL, which would refuse the unknown options."""
+    expression = "s.DATABASES['default'].get('OPTIONS')"
+    sqlite_url = {"DATABASE_URL": "sqlite:////tmp/huhang.sqlite3"}
+    sqlite = settings_in_subprocess("huhang.settings.local", sqlite_url, expression)
+    assert sqlite.returncode == 0, sqlite.stderr
+    assert "'transaction_mode': 'IMMEDIATE'" in sqlite.stdout
+    assert "journal_mode=WAL" in sqlite.stdout
+    assert "'timeout': 20" in sqlite.stdout
+    postgresql = production_settings(expression)
+    assert postgresql.returncode == 0, postgresql.stderr
+    assert postgresql.stdout.strip() in ("None", "{}")
+
+
+def test_the_language_follows_the_switch_never_the_browser():
+    assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE  # it reads Accept-Language
+    assert "huhang.language.LanguageCookieMiddleware" in settings.MIDDLEWARE
+
+
 def test_every_request_is_one_transaction():
     assert settings.DATABASES["default"]["ATOMIC_REQUESTS"]
 
