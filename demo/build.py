@@ -33,7 +33,7 @@ def build_demo(*, password: str) -> list[DemoLogin]:
     # One seeded generator per part: the same programme on every machine and every run.
     units = units_demo.build_units(rng=random.Random("units-2026"), actor=bureau_user)
     people = teams_demo.build_personnel(rng=random.Random("people-2026"))
-    teams = teams_demo.build_teams(rng=random.Random("teams-2026"), people=people, actor=bureau_user)
+    teams = teams_demo.build_teams(rng=random.Random("teams-2026"), people=people, units=units, actor=bureau_user)
     teams_demo.assign_units(units=units, teams=teams, actor=bureau_user)
     unit = units[0]
     hangzhou = Division.objects.get(code="330100")

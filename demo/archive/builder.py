@@ -87,7 +87,9 @@ TZ = ZoneInfo("Asia/Shanghai")
 LAST_DAY = datetime.date(2026, 11, 24)  # the day before the demo's "today" (2026-11-25)
 CUTOFF = datetime.datetime(2026, 11, 25, tzinfo=TZ)  # nothing happens after yesterday
 REQUESTS = 500  # each costs ~4 service calls (~40 ms): about 20 s of seed_demo
-MEAN_GAP = 300  # days between two activities for a unit; the leader's team is busier
+# Days between two activities for a unit (~500 in all since the first teams started in April 2025); the leader's
+# team is busier.
+MEAN_GAP = 265
 SHOWCASE_GAP = 45
 
 Kind = Activity.Kind

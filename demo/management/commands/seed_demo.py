@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.build import build_demo
+from demo.units import OutdatedDemo
 
 
 class Command(BaseCommand):
@@ -18,7 +19,13 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo writes demo accounts with a known password; with DEBUG off, pass --force.")
         password = settings.DEMO_PASSWORD
-        logins = build_demo(password=password)
+        try:
+            logins = build_demo(password=password)
+        except OutdatedDemo:
+            raise CommandError(
+                "This database holds a demo programme laid out by an older version of seed_demo, which cannot be"
+                " updated in place. Start from an empty database (for `make run`: delete db.sqlite3) and run it again."
+            ) from None
         self.stdout.write(self.style.SUCCESS(f"Demo programme ready. Logins (password: {password}):"))
         for login in logins:
             self.stdout.write(
