@@ -1,13 +1,13 @@
 """The pages of the programme as a whole: each role's home page and the programme settings."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from accounts.models import Role
+from huhang.forms import save_form
 from huhang.models import ProgrammeSettings
 from huhang.pagination import page_of
 from plans.services import plan_deadlines_update
@@ -33,8 +33,11 @@ def my_measures(request: HttpRequest) -> HttpResponse:
 @permission_required("huhang.manage_programme", raise_exception=True)
 def programme_settings(request: HttpRequest) -> HttpResponse:
     form = ProgrammeSettingsForm(request.POST or None, instance=ProgrammeSettings.current())
-    if request.method == "POST" and form.is_valid():
-        plan_deadlines_update(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The programme settings have been saved."))
-        return redirect("programme_settings")
-    return render(request, "reports/programme_settings.html", {"form": form})
+    redirected = save_form(
+        request,
+        form,
+        lambda: plan_deadlines_update(actor=request.user, **form.cleaned_data),
+        success=_("The programme settings have been saved."),
+        redirect_to="programme_settings",
+    )
+    return redirected or render(request, "reports/programme_settings.html", {"form": form})
