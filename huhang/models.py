@@ -21,11 +21,36 @@ class ProgrammeSettings(TimeStampedModel):
         _("first plans due"), default=datetime.date(2025, 4, 30), help_text=_("From the action plan: April 2025.")
     )
     plan_due_days = models.PositiveSmallIntegerField(_("days to write a plan after a later selection"), default=30)
+    report_due_days = models.PositiveSmallIntegerField(
+        _("days to submit a half-year report"),
+        default=15,
+        help_text=_("After the half year ends: 15 makes the reports due on 15 July and 15 January."),
+    )
+    # The team scorecard's weights (绩效评价, reports/scorecard.py), in points out of 100.
+    weight_plan = models.PositiveSmallIntegerField(_("weight: plans approved on time"), default=15)
+    weight_measures = models.PositiveSmallIntegerField(_("weight: measures completed on time"), default=20)
+    weight_contact = models.PositiveSmallIntegerField(_("weight: contact with each unit"), default=20)
+    weight_requests = models.PositiveSmallIntegerField(_("weight: requests answered in time"), default=20)
+    weight_satisfaction = models.PositiveSmallIntegerField(_("weight: satisfaction with requests"), default=10)
+    weight_feedback = models.PositiveSmallIntegerField(_("weight: the units' feedback"), default=15)
 
     class Meta:
         verbose_name = _("programme settings")
         verbose_name_plural = _("programme settings")
-        constraints = [models.CheckConstraint(name="programmesettings_single_row", condition=models.Q(pk=1))]
+        constraints = [
+            models.CheckConstraint(name="programmesettings_single_row", condition=models.Q(pk=1)),
+            models.CheckConstraint(
+                name="programmesettings_weights_make_100",
+                condition=models.Q(
+                    weight_plan=100
+                    - models.F("weight_measures")
+                    - models.F("weight_contact")
+                    - models.F("weight_requests")
+                    - models.F("weight_satisfaction")
+                    - models.F("weight_feedback")
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)

@@ -122,6 +122,8 @@ class Measure(TimeStampedModel):
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    # The day it was marked done (cleared if reopened): the scorecard judges "done on time" against `due_on`.
+    done_on = models.DateField(_("done on"), null=True, blank=True)
     carried_from = models.ForeignKey(
         "self", verbose_name=_("carried from"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app adds to the unit list, which units may not import (units/unit_list.py).
-        from reports import unit_list  # noqa: F401
+        from reports import scopes, unit_list  # noqa: F401
