@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from tests.factories import PersonFactory, TeamFactory, UnitContactFactory, assign
 from units import services as unit_services
 
-APPS = {"units", "teams", "plans", "archives"}
+APPS = {"units", "teams", "plans", "archives", "reports"}
 WORKFLOW_MODELS = {
     "plans.Plan",
     "plans.PlanVersion",
@@ -27,6 +27,11 @@ WORKFLOW_MODELS = {
     "teams.Membership",
     "teams.Assignment",
     "units.ListingEvent",
+    "reports.TeamReport",
+    "reports.ReportEvent",
+    "reports.TypicalCase",
+    "reports.UnitFeedback",
+    "reports.FeedbackScore",
 }
 # What the admin may still change, and why it bypasses no service rule.
 EDITABLE = {"archives.ResponseLimit": {"change"}}  # = response_limit_set: full_clean and the constraint
