@@ -36,6 +36,7 @@ from units.models import IPProfile, Unit
 
 # The demo programme's "today": late 2026, the second year of the programme.
 DEMO_TODAY = datetime.date(2026, 11, 20)
+FIRST_PLANS_BATCH = datetime.date(2025, 3, 31)  # demo/units.py: 2025年第一批
 LAST_DUE = datetime.date(2026, 12, 31)
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -329,9 +330,18 @@ class _Writer:
                 owner=self.rng.choice(self.people) if self.people else None,
                 due_on=due_on,
                 status=status,
+                **({"done_on": self.done_on(due_on, day)} if status == Measure.Status.DONE else {}),
             )
         when = self.at(day)
         Measure.objects.filter(version=version).update(created_at=when, updated_at=when)
+
+    def done_on(self, due_on: datetime.date, written: datetime.date) -> datetime.date:
+        """The day a measure was done: mostly some weeks before it was due, one in six late."""
+        if self.rng.random() < 1 / 6:
+            day = due_on + datetime.timedelta(days=self.rng.randint(3, 30))
+        else:
+            day = due_on - datetime.timedelta(days=self.rng.randint(0, 60))
+        return min(max(day, written + datetime.timedelta(days=7)), DEMO_TODAY)
 
     def submit(self, version: PlanVersion, day: datetime.date) -> None:
         plan_submit(actor=self.team_user, version=version)
@@ -345,16 +355,17 @@ class _Writer:
         plan_approve(actor=self.bureau, version=version, comment=self.rng.choice(["", "", "同意。请抓好落实。"]))
         self.stamps.append(self.at(day))
 
-    def review_cycle(self, version: PlanVersion, written: datetime.date) -> datetime.date:
-        """Submitted, sometimes returned once and resubmitted, then approved; returns the approval day."""
-        submitted = self.after(written, 3, 20)
+    def review_cycle(self, version: PlanVersion, written: datetime.date, *, brisk: bool = False) -> datetime.date:
+        """Submitted, sometimes returned once and resubmitted, then approved; returns the approval day. `brisk`: the
+        first batch's plans, written and reviewed within the April the action plan gave them."""
+        submitted = self.after(written, 1, 4) if brisk else self.after(written, 3, 20)
         self.submit(version, submitted)
         if self.rng.random() < 0.3:
-            returned = self.after(submitted, 3, 10)
+            returned = self.after(submitted, 2, 4) if brisk else self.after(submitted, 3, 10)
             self.give_back(version, returned)
-            submitted = self.after(returned, 5, 20)
+            submitted = self.after(returned, 2, 6) if brisk else self.after(returned, 5, 20)
             self.submit(version, submitted)
-        approved = self.after(submitted, 2, 12)
+        approved = self.after(submitted, 1, 5) if brisk else self.after(submitted, 2, 12)
         self.approve(version, approved)
         return approved
 
@@ -481,11 +492,13 @@ def _build_plan(rng: random.Random, unit: Unit, state: str, actor) -> Plan:
         or DEMO_TODAY
     )
     w = _Writer(rng, unit, actor)
-    began = w.after(selected, 12, 25)
+    # The first batch (selected 31 March 2025) had its plans due by 30 April: the teams began at once.
+    brisk = selected == FIRST_PLANS_BATCH
+    began = w.after(selected, 2, 6) if brisk else w.after(selected, 12, 25)
     if state in (RETURNED, SUBMITTED, OVERDUE_DRAFT) and selected.year >= 2026:
         began = w.after(selected, 20, 90)
     version = w.start(began)
-    written = w.after(began, 5, 25)
+    written = w.after(began, 3, 8) if brisk else w.after(began, 5, 25)
     if state == OVERDUE_DRAFT:
         w.write(
             version, written, sections=rng.randint(2, 4), due_from=DEMO_TODAY + datetime.timedelta(days=20), fresh=True
@@ -508,7 +521,7 @@ def _build_plan(rng: random.Random, unit: Unit, state: str, actor) -> Plan:
             w.submit(version, answered)
         return w.finish()
     w.write(version, written, due_from=w.after(written, 45, 90))
-    approved = w.review_cycle(version, written)
+    approved = w.review_cycle(version, written, brisk=brisk)
     if state == APPROVED:
         w.progress(version, approved)
         return w.finish()
@@ -573,4 +586,5 @@ def _add_measures(w: _Writer, draft: PlanVersion, day: datetime.date) -> None:
             owner=w.rng.choice(w.people) if w.people else None,
             due_on=due_on,
             status=status,
+            **({"done_on": w.done_on(due_on, day)} if status == Measure.Status.DONE else {}),
         )

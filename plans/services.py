@@ -176,6 +176,7 @@ def plan_revise(*, actor: User | None, plan: Plan) -> PlanVersion:
             owner_id=m.owner_id,
             due_on=m.due_on,
             status=m.status,
+            done_on=m.done_on,  # a measure done before the revision stays done on the day it was
             carried_from=m,
         )
         for m in source.measures.all()
@@ -194,17 +195,21 @@ def _editable(version: PlanVersion) -> PlanVersion:
 
 @transaction.atomic
 def measure_save(*, actor: User | None, version: PlanVersion, measure: Measure | None = None, **values: Any) -> Measure:
-    """Adds a measure at the end of the list, or changes one, in a version still being written."""
+    """Adds a measure at the end of the list, or changes one, in a version still being written. A measure that
+    becomes done is done on `done_on` if given (a record written after the fact), else today; one that leaves done
+    loses its date."""
     version = _editable(version)
     if measure is None:
         last = version.measures.order_by("-position").values_list("position", flat=True).first()
         measure = Measure(version=version, position=(last or 0) + 1)
     elif measure.version_id != version.pk:
         raise ValidationError(_("This measure belongs to another version."), code="version")
-    stored_due_on = measure.due_on
+    stored_due_on, stored_status = measure.due_on, measure.status
     for field in ("area", "owner", "due_on", "status"):
         if field in values:
             setattr(measure, field, values[field])
+    if measure.status != stored_status or measure.pk is None:
+        _mark_done_on(measure, values.get("done_on") or timezone.localdate())
     if "content" in values:
         measure.content = values["content"].strip()
     if measure.due_on != stored_due_on or measure.pk is None:
@@ -264,9 +269,19 @@ def measure_progress(
     note.save()
     if status and status != measure.status:
         measure.status = status
+        _mark_done_on(measure, date)  # done on the day the progress was made, not the day it was recorded
         measure.full_clean()
-        measure.save(update_fields=["status", "updated_at"])
+        measure.save(update_fields=["status", "done_on", "updated_at"])
     return note
+
+
+def _mark_done_on(measure: Measure, day: datetime.date) -> None:
+    """Keeps `done_on` in step with a status that changes: `day` when the measure becomes done, cleared when it is
+    reopened (or cancelled); the scorecard judges "done on time" against `due_on` with it."""
+    if measure.status == Measure.Status.DONE:
+        measure.done_on = day
+    else:
+        measure.done_on = None
 
 
 def measure_owner_candidates(*, version: PlanVersion) -> list[Person]:

@@ -21,6 +21,7 @@ from archives import selectors as archive
 from archives.filters import AWAITING_ME
 from plans.selectors import approval_queue_for_user
 from reports import selectors, unit_list
+from reports.feedback import feedback_prompt_for_user
 from teams.unit_list import NOT_ASSIGNED
 
 if TYPE_CHECKING:
@@ -107,6 +108,8 @@ def home_context(user: User) -> dict[str, Any]:
                 plan_progress=selectors.plan_progress_for_user(user=user),
                 open_requests=archive.open_requests_for_user(user=user, limit=HOME_REQUESTS),
                 recent_activities=archive.recent_activities_for_user(user=user, limit=HOME_SERVICES),
+                # In the last month of a half year and until its report is due: the feedback on the team (意见建议).
+                feedback=feedback_prompt_for_user(user=user, today=today),
             )
     return context
 
@@ -154,16 +157,20 @@ def _referrals_awaiting_reply(user: User) -> FirstRows:
 
 
 def _bureau(user: User, units: QuerySet, today: datetime.date) -> dict[str, Any]:
-    coverage = selectors.coverage_figures(user=user)
-    target = programme_target(today.year)
-    requests = archive.request_figures_for_user(user=user)
+    """What waits for the bureau, then the programme dashboard (reports/dashboard/), whose figures the lists' counts
+    reuse."""
+    from reports.dashboard import dashboard_for_user  # it reads this module's target and coverage stages
+
+    dashboard = dashboard_for_user(user=user, today=today)
+    coverage, requests = dashboard.coverage, dashboard.requests
     return {
+        "dashboard": dashboard,
         "coverage": coverage,
-        "target_year": today.year,
-        "target": target,
-        "coverage_stages": coverage_stages(coverage, target),
+        "target_year": dashboard.target_year,
+        "target": dashboard.target,
+        "coverage_stages": dashboard.coverage_stages,
         "units_without_team_url": _list_url("units:list", team=NOT_ASSIGNED),
-        "plans": selectors.plan_figures(units=units),
+        "plans": dashboard.plans,
         "review_queue": first_rows(approval_queue_for_user(user=user)),
         "units_without_team": first_rows(selectors.units_without_team(user=user), total=coverage["unserved"]),
         "units_without_plan": first_rows(
@@ -171,11 +178,9 @@ def _bureau(user: User, units: QuerySet, today: datetime.date) -> dict[str, Any]
         ),
         "requests": requests,
         "past_due_requests": first_rows(archive.past_due_requests_for_user(user=user), total=requests["past_due"]),
-        "units_by_city": selectors.units_by_city(units=units),
-        "month_start": today.replace(day=1),
-        "activities_this_month": archive.activity_count_for_user(
-            user=user, since=today.replace(day=1), until=_month_end(today)
-        ),
+        "units_by_city": dashboard.units_by_city,
+        "month_start": dashboard.month_start,
+        "activities_this_month": dashboard.activities_this_month,
     }
 
 
@@ -190,7 +195,3 @@ def programme_target(year: int) -> int:
 
 def _percent(figure: int, target: int) -> int:
     return min(100, round(100 * figure / target)) if target else 0
-
-
-def _month_end(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)

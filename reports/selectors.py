@@ -4,24 +4,49 @@ counts only what the user may see, and each is one or two queries whatever the s
 from __future__ import annotations
 
 import datetime
+import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.scopes import visible
-from archives.scopes import visible_activities
+from archives.scopes import visible_activities, visible_requests
+from huhang.models import ProgrammeSettings
 from huhang.vocabulary import TaskArea
 from plans.models import Measure, PlanEvent, PlanVersion
 from plans.scopes import visible_plan_versions
 from plans.selectors import NOT_STARTED, with_plan_state
 from plans.unit_list import with_plan_state_label
-from teams.models import Assignment
+from reports.models import ReportEvent, TeamReport, TypicalCase
+from reports.periods import FIRST_PERIOD, Period, periods_between
+from reports.scopes import visible_team_reports, visible_typical_cases
+from teams.models import Assignment, Team
+from teams.scopes import visible_teams
 from units.models import ListingEvent
 from units.scopes import visible_units
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from archives.models import Activity, Request
     from units.models import Unit
 
 
@@ -185,3 +210,212 @@ def measures_owned_by(
     if due_within is not None:
         measures = measures.filter(due_on__lte=today + datetime.timedelta(days=due_within))
     return measures.select_related("version__plan__unit").order_by(F("due_on").asc(nulls_last=True), "pk")
+
+
+# --- half-year reports --------------------------------------------------------------------------------------------
+# The teams' reports by period, the bureau's period page, one report with its history, the typical cases and the
+# records a team may flag. Reads start from the user's scope (reports/scopes.py, teams, archives): a team or a
+# record out of scope is absent, 404.
+
+NOT_STARTED_REPORT = "not_started"  # the status a list shows for a team whose report of the period has no row yet
+LATE_EXEMPT = (TeamReport.Status.SUBMITTED, TeamReport.Status.ACCEPTED)  # delivered: never late
+
+
+def report_due_on(*, period: Period) -> datetime.date:
+    """The day `period`'s reports are due (ProgrammeSettings.report_due_days after it ends)."""
+    return period.due_on(ProgrammeSettings.current().report_due_days)
+
+
+def is_late(*, status: str, due_on: datetime.date, today: datetime.date) -> bool:
+    """A report is late when its due day has passed and the team has not delivered it: not started, a draft, or
+    returned to it and not resubmitted yet."""
+    return today > due_on and status not in LATE_EXEMPT
+
+
+def reportable_periods(*, today: datetime.date) -> list[Period]:
+    """The half years with reports, newest first: from the programme's first to the one running `today`."""
+    return list(reversed(periods_between(FIRST_PERIOD, Period.containing(today))))
+
+
+def period_from_code(code: str, *, today: datetime.date) -> Period:
+    """The reportable period of `code`; 404 for a malformed code, one before the programme or one not started."""
+    try:
+        period = Period.parse(code)
+    except ValueError as missing:
+        raise Http404 from missing
+    if period < FIRST_PERIOD or period.start > today:
+        raise Http404
+    return period
+
+
+@dataclass(frozen=True)
+class TeamReportRow:
+    """A team's report of a period in a list: `report` is None while not started (opening it creates the draft)."""
+
+    team: Team
+    period: Period
+    report: TeamReport | None
+    due_on: datetime.date
+    late: bool
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report is not None else NOT_STARTED_REPORT
+
+
+def team_report_rows_for_user(*, user: User, today: datetime.date) -> list[TeamReportRow]:
+    """Every report of the user's teams (a team member's) for every period from the programme's first to the
+    current one, newest period first, then by team name. Three queries whatever the number of periods: the teams,
+    their reports, the settings."""
+    teams = list(visible_teams(user).order_by("name", "pk"))
+    reports = {
+        (report.team_id, report.period): report
+        for report in visible_team_reports(user)
+        .filter(team__in=[team.pk for team in teams])
+        .select_related("submitted_by", "reviewed_by")
+    }
+    days = ProgrammeSettings.current().report_due_days
+    rows = []
+    for period in reportable_periods(today=today):
+        due_on = period.due_on(days)
+        for team in teams:
+            report = reports.get((team.pk, period.code))
+            status = report.status if report is not None else NOT_STARTED_REPORT
+            rows.append(TeamReportRow(team, period, report, due_on, is_late(status=status, due_on=due_on, today=today)))
+    return rows
+
+
+def period_reports_for_user(*, user: User, period: Period, today: datetime.date) -> QuerySet[Team]:
+    """The bureau's period page: every active team (and any inactive one that has a report of the period), by name,
+    each annotated with its report of `period` — `report_status` (NOT_STARTED_REPORT without one), `submitted_at`,
+    `submitted_by_name`/`submitted_by_username`, the latest review (`review_action` returned or accepted,
+    `reviewed_at`, `reviewed_by_name`/`reviewed_by_username`, from ReportEvent) and `late` (is_late, in SQL), for
+    reports.forms.ReportPeriodFilter to filter. One query a page, whatever the number of teams."""
+    due_on = report_due_on(period=period)
+    past_due = today > due_on
+    reviews = ReportEvent.objects.filter(
+        report__team=OuterRef("pk"),
+        report__period=period.code,
+        action__in=[ReportEvent.Action.RETURNED, ReportEvent.Action.ACCEPTED],
+    ).order_by("-created_at", "-pk")
+    has_report = Exists(TeamReport.objects.filter(team=OuterRef("pk"), period=period.code))
+    teams = (
+        visible_teams(user)
+        .filter(Q(is_active=True) | has_report)
+        .annotate(report=FilteredRelation("reports", condition=Q(reports__period=period.code)))
+        .annotate(
+            report_pk=F("report__pk"),
+            report_status=Coalesce(F("report__status"), Value(NOT_STARTED_REPORT)),
+            submitted_at=F("report__submitted_at"),
+            submitted_by_name=F("report__submitted_by__full_name"),
+            submitted_by_username=F("report__submitted_by__username"),
+            review_action=Subquery(reviews.values("action")[:1]),
+            reviewed_at=Subquery(reviews.values("created_at")[:1]),
+            reviewed_by_name=Subquery(reviews.values("actor__full_name")[:1]),
+            reviewed_by_username=Subquery(reviews.values("actor__username")[:1]),
+        )
+        .annotate(
+            late=Case(
+                When(report_status__in=LATE_EXEMPT, then=Value(False)),
+                default=Value(past_due),
+                output_field=BooleanField(),
+            )
+        )
+    )
+    return teams.order_by("name", "pk")
+
+
+def period_report_counts(*, user: User, period: Period, today: datetime.date) -> dict[str, int]:
+    """The period page's summary, one query: the teams counted (`total`), how many reports are in each status
+    (NOT_STARTED_REPORT included) and how many are `late`."""
+    teams = period_reports_for_user(user=user, period=period, today=today).order_by()
+    statuses = [NOT_STARTED_REPORT, *TeamReport.Status.values]
+    return teams.aggregate(
+        total=Count("pk"),
+        late_count=Count("pk", filter=Q(late=True)),
+        **{status: Count("pk", filter=Q(report_status=status)) for status in statuses},
+    )
+
+
+def team_get_for_user(*, user: User, team_id: int) -> Team:
+    """A team whose reports the user reads (bureau: any; team member: their own); 404 otherwise."""
+    try:
+        return visible_teams(user).get(pk=team_id)
+    except Team.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def team_report_of(*, user: User, team: Team, period: Period) -> TeamReport | None:
+    """The team's report of `period` through the user's scope, with who submitted and reviewed it; None while not
+    started."""
+    return (
+        visible_team_reports(user)
+        .filter(team=team, period=period.code)
+        .select_related("team", "submitted_by", "reviewed_by")
+        .first()
+    )
+
+
+def report_events(*, report: TeamReport) -> QuerySet[ReportEvent]:
+    """The report's workflow steps, oldest first, each with who took it."""
+    return report.events.select_related("actor").order_by("created_at", "pk")
+
+
+def team_cases_for_user(*, user: User, team: Team, period: Period) -> QuerySet[TypicalCase]:
+    """The typical cases flagged for the team's half year, in the order they happened, each with its record and unit
+    (read through the user's scope of cases)."""
+    return (
+        visible_typical_cases(user)
+        .filter(team=team, period=period.code)
+        .select_related("unit", "activity", "request", "flagged_by")
+        .order_by(Coalesce("activity__date", "request__received_on"), "pk")
+    )
+
+
+CANDIDATE_ACTIVITIES, CANDIDATE_REQUESTS = "activities", "requests"
+
+
+def case_candidates_for_user(
+    *, user: User, team: Team, period: Period, record: str = CANDIDATE_ACTIVITIES, q: str = "", kind: str = ""
+) -> QuerySet[Activity] | QuerySet[Request]:
+    """The team's activities (dated in `period`) or requests (received in it) the user reads, the newest first, each
+    with its unit and, when flagged, its case (`case_uid`, `case_why`): the candidates page's rows. Searched by unit
+    (name, credit code, pinyin initials) or the record's text, filtered by kind."""
+    from units.filters import unit_search_q
+
+    if record == CANDIDATE_REQUESTS:
+        rows = visible_requests(user).filter(team=team, received_on__gte=period.start, received_on__lte=period.end)
+        text_fields, order = ("title", "description"), ("-received_on", "-pk")
+    else:
+        rows = visible_activities(user).filter(team=team, date__gte=period.start, date__lte=period.end)
+        text_fields, order = ("summary", "outcome"), ("-date", "-pk")
+    if kind:
+        rows = rows.filter(kind=kind)
+    units = unit_search_q(q, prefix="unit__")
+    if units is not None:
+        text = q.strip()
+        for name in text_fields:
+            units |= Q(**{f"{name}__icontains": text})
+        rows = rows.filter(units)
+    return (
+        rows.select_related("unit")
+        .annotate(case_uid=F("typical_case__uid"), case_why=F("typical_case__why"))
+        .order_by(*order)
+    )
+
+
+def case_record_for_user(*, user: User, record: str, uid: uuid.UUID | str) -> Activity | Request:
+    """An activity or a request the user reads, for flagging; 404 otherwise."""
+    rows = visible_requests(user) if record == CANDIDATE_REQUESTS else visible_activities(user)
+    try:
+        return rows.select_related("unit").get(uid=uid)
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError) as missing:
+        raise Http404 from missing
+
+
+def case_get_for_user(*, user: User, uid: uuid.UUID | str) -> TypicalCase:
+    """A typical case the user reads; 404 otherwise."""
+    try:
+        return visible_typical_cases(user).select_related("activity", "request").get(uid=uid)
+    except (TypicalCase.DoesNotExist, ValueError, TypeError, ValidationError) as missing:
+        raise Http404 from missing

@@ -7,6 +7,16 @@ from accounts.models import Role
 from huhang.models import ProgrammeSettings
 
 URL = reverse("programme_settings")
+# The form's other fields as they stand by default (tests/reports/test_programme_settings_reports.py tests them).
+OTHER_FIELDS = {
+    "report_due_days": "15",
+    "weight_plan": "15",
+    "weight_measures": "20",
+    "weight_contact": "20",
+    "weight_requests": "20",
+    "weight_satisfaction": "10",
+    "weight_feedback": "15",
+}
 
 
 def test_defaults_come_from_the_action_plan(db):
@@ -19,7 +29,7 @@ def test_defaults_come_from_the_action_plan(db):
 def test_bureau_changes_the_deadlines(client, users):
     client.force_login(users[Role.BUREAU])
     assert client.get(URL).status_code == 200
-    response = client.post(URL, {"first_plans_due": "2025-05-15", "plan_due_days": "45"})
+    response = client.post(URL, {"first_plans_due": "2025-05-15", "plan_due_days": "45", **OTHER_FIELDS})
     assert response.url == URL
     settings = ProgrammeSettings.current()
     assert (settings.first_plans_due, settings.plan_due_days) == (datetime.date(2025, 5, 15), 45)
@@ -27,7 +37,7 @@ def test_bureau_changes_the_deadlines(client, users):
 
 def test_bad_input_is_refused(client, users):
     client.force_login(users[Role.BUREAU])
-    response = client.post(URL, {"first_plans_due": "not a date", "plan_due_days": "-3"})
+    response = client.post(URL, {"first_plans_due": "not a date", "plan_due_days": "-3", **OTHER_FIELDS})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"first_plans_due", "plan_due_days"}
     assert ProgrammeSettings.current().plan_due_days == 30

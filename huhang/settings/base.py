@@ -176,6 +176,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-import-jobs": {"task": "units.tasks.purge_import_jobs_task", "schedule": crontab(hour=3, minute=30)},
     # Files kept from an activity or request form sent back with errors, never sent again within a day (hourly).
     "purge-staged-uploads": {"task": "archives.tasks.purge_staged_uploads_task", "schedule": crontab(minute=40)},
+    # Report exports (xlsx, PDF) asked for more than a day ago, with their files: confidential figures do not linger.
+    "purge-report-exports": {"task": "reports.tasks.purge_exports_task", "schedule": crontab(minute=50)},  # hourly
 }
 
 CONTENT_SECURITY_POLICY = {

@@ -1,5 +1,6 @@
 """The pages of the programme as a whole: each role's home page and the programme settings."""
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,11 +33,25 @@ def my_measures(request: HttpRequest) -> HttpResponse:
 
 @permission_required("huhang.manage_programme", raise_exception=True)
 def programme_settings(request: HttpRequest) -> HttpResponse:
+    """The plan deadlines go through plan_deadlines_update (it recomputes the open plans' due dates); the report due
+    days and the scorecard's weights, which no record derives from, are saved as the form holds them — in the same
+    transaction, after the deadlines' service has locked the row."""
     form = ProgrammeSettingsForm(request.POST or None, instance=ProgrammeSettings.current())
+
+    def save() -> ProgrammeSettings:
+        data = form.cleaned_data
+        with transaction.atomic():
+            plan_deadlines_update(
+                actor=request.user, **{name: data[name] for name in ProgrammeSettingsForm.PLAN_FIELDS}
+            )
+            others = [name for name in form.Meta.fields if name not in ProgrammeSettingsForm.PLAN_FIELDS]
+            form.instance.save(update_fields=[*others, "updated_at"])
+        return form.instance
+
     redirected = save_form(
         request,
         form,
-        lambda: plan_deadlines_update(actor=request.user, **form.cleaned_data),
+        save,
         success=_("The programme settings have been saved."),
         redirect_to="programme_settings",
     )

@@ -6,6 +6,7 @@ SHORT_DATE_FORMAT = "Y-m-d"
 DATETIME_FORMAT = "Y-m-d H:i"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 TIME_FORMAT = "H:i"
+MONTH_DAY_FORMAT = "n月j日"  # 7月15日 (Django's has 07月15日)
 # The first input format is also the one a plain date field shows its value in (Django's zh_Hans has 2026/03/20).
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
 DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M"]

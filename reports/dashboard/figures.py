@@ -1,0 +1,319 @@
+"""The dashboard's figures, read once each over the user's part of the programme: counted in SQL, in a number of
+queries that does not grow with the programme.
+
+Officers read no activity, team or person rows (their scopes are empty): for their jurisdiction the figures count the
+activities, seats and invited experts of the units they read — figures about those units, never a record."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+import rules
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from archives.models import Activity, Request, RequestKind
+from archives.scopes import visible_activities, visible_requests
+from huhang.models import ProgrammeSettings
+from plans.selectors import STATES, with_plan_state
+from reports import selectors
+from reports.dashboard.parts import ACTIVITY_MONTHS, month_end
+from reports.figures import contacted_since
+from reports.models import ReportEvent, TeamReport, UnitFeedback
+from reports.periods import Period
+from reports.scopes import visible_team_reports, visible_typical_cases, visible_unit_feedback
+from teams.models import Membership, Person, Team
+from teams.scopes import visible_teams
+from units.models import Division, Unit
+from units.scopes import visible_units
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+
+
+class DashboardScope:
+    """The user's units and the rows counted over them, each read once."""
+
+    def __init__(self, user: User, today: datetime.date):
+        self.user = user
+        self.today = today
+        self.units = visible_units(user)  # listed or removed: their activities and requests still count
+        self.listed = selectors.listed_units_for_user(user=user)
+        self.is_bureau = user.role == Role.BUREAU
+        self.is_officer = user.role == Role.OFFICER
+        self.conditions = self._coverage_conditions()
+        self.team_names = (
+            [] if self.is_bureau or self.is_officer else list(visible_teams(user).values_list("name", flat=True))
+        )
+
+    @property
+    def label(self) -> str:
+        if self.is_bureau:
+            return _("The whole province")
+        if self.is_officer:
+            return self.user.division.name if self.user.division_id else ""
+        return "、".join(self.team_names)
+
+    def may(self, permission: str) -> bool:
+        """Whether to link to a list: the `rules` permission alone (as the navigation asks), so that a refusal does
+        not fall through to the database-backed permission backend."""
+        return rules.has_perm(permission, self.user)
+
+    def activities(self) -> QuerySet[Activity]:
+        """The activities counted for the user: those they read, or for an officer (who reads none) those of the
+        units of their jurisdiction — counted, never shown."""
+        if self.is_officer:
+            return Activity.objects.filter(unit__in=self.units)
+        return visible_activities(self.user)
+
+    def _coverage_conditions(self) -> dict[str, Q]:
+        """reports.selectors.coverage_conditions, whose `guided` stage reads the activities through the user's scope:
+        for an officer, whose scope holds no activity, a unit of their jurisdiction counts as serviced when any
+        activity has been recorded for it."""
+        conditions = selectors.coverage_conditions(user=self.user)
+        if self.is_officer:
+            serviced = Q(Exists(Activity.objects.filter(unit=OuterRef("pk"))))
+            conditions["guided"] = conditions["served"] & conditions["approved"] & serviced
+        return conditions
+
+    def coverage(self) -> dict[str, int]:
+        """As reports.selectors.coverage_figures, and the served units with no service recorded in the last
+        NO_CONTACT_DAYS days (`no_contact`, the half-year report's rule: reports.figures.contacted_since): one query.
+        """
+        conditions = self.conditions
+        return self.listed.aggregate(
+            listed=Count("pk"),
+            **{stage: Count("pk", filter=condition) for stage, condition in conditions.items()},
+            unserved=Count("pk", filter=~conditions["served"]),
+            unapproved=Count("pk", filter=~conditions["approved"]),
+            no_contact=Count("pk", filter=conditions["served"] & ~contacted_since(self.today)),
+        )
+
+    def cities(self) -> list[dict[str, Any]]:
+        """The cities in code order with their listed and guided units: for the bureau all 11, for a part of the
+        programme the cities where it has units (the map leaves the others blank). Two queries."""
+        city = Coalesce(F("division__city_id"), F("division_id"))
+        counts = {
+            row["city"]: row
+            for row in self.listed.annotate(city=city)
+            .values("city")
+            .annotate(listed=Count("pk"), guided=Count("pk", filter=self.conditions["guided"]))
+            .order_by()
+        }
+        return [
+            {
+                "code": code,
+                "name": name,
+                "listed": counts.get(code, {}).get("listed", 0),
+                "guided": counts.get(code, {}).get("guided", 0),
+            }
+            for code, name in Division.objects.filter(level=Division.Level.CITY)
+            .order_by("code")
+            .values_list("code", "name")
+            if self.is_bureau or code in counts
+        ]
+
+    def categories(self) -> list[dict[str, Any]]:
+        counts = {
+            row["category"]: row
+            for row in self.listed.values("category")
+            .annotate(listed=Count("pk"), guided=Count("pk", filter=self.conditions["guided"]))
+            .order_by()
+        }
+        return [
+            {
+                "key": key,
+                "label": str(label),
+                "listed": counts.get(key, {}).get("listed", 0),
+                "guided": counts.get(key, {}).get("guided", 0),
+            }
+            for key, label in Unit.Category.choices
+        ]
+
+    def people(self) -> QuerySet[Person]:
+        """The bureau: the active pool. Others: the people serving their units — the seats of the teams serving them
+        and the experts invited to their activities or requests."""
+        if self.is_bureau:
+            return Person.objects.filter(is_active=True)
+        seats = Membership.objects.filter(
+            team__assignments__unit__in=self.listed, team__assignments__end__isnull=True
+        ).values("person_id")
+        invited = Q(pk__in=Activity.experts.through.objects.filter(activity__unit__in=self.units).values("person_id"))
+        invited |= Q(pk__in=Request.experts.through.objects.filter(request__unit__in=self.units).values("person_id"))
+        return Person.objects.filter(Q(pk__in=seats) | invited)
+
+    def pool_kinds(self) -> list[dict[str, Any]]:
+        counts = {
+            row["kind"]: row
+            for row in self.people()
+            .values("kind")
+            .annotate(total=Count("pk"), signed=Count("pk", filter=Q(confidentiality_signed_on__isnull=False)))
+            .order_by()
+        }
+        return [
+            {
+                "key": key,
+                "label": str(label),
+                "total": counts.get(key, {}).get("total", 0),
+                "signed": counts.get(key, {}).get("signed", 0),
+            }
+            for key, label in Person.Kind.choices
+        ]
+
+    def team_count(self) -> int:
+        """The bureau: the active teams. A team member: their teams. An officer: the teams serving units of their
+        jurisdiction now (the unit page names them)."""
+        if self.is_bureau:
+            return Team.objects.filter(is_active=True).count()
+        if self.is_officer:
+            return (
+                Team.objects.filter(assignments__unit__in=self.listed, assignments__end__isnull=True).distinct().count()
+            )
+        return len(self.team_names)
+
+    def plan_figures(self) -> dict[str, Any]:
+        """reports.selectors.plan_figures (in force, waiting for review, past due) and the listed units by their
+        plan's state: the settings, then three queries."""
+        planned = with_plan_state(self.listed)
+        by_state = {
+            row["plan_state"]: row["n"] for row in planned.values("plan_state").annotate(n=Count("pk")).order_by()
+        }
+        return {
+            "figures": selectors.plan_figures(units=planned),
+            "states": [{"key": key, "label": str(label), "count": by_state.get(key, 0)} for key, label in STATES],
+        }
+
+    def activity_months(self) -> list[dict[str, Any]]:
+        """The last ACTIVITY_MONTHS months, oldest first, each with its activities in all and by kind: one query."""
+        month = self.today.replace(day=1)
+        months = [month]
+        for _i in range(ACTIVITY_MONTHS - 1):
+            months.insert(0, (months[0] - datetime.timedelta(days=1)).replace(day=1))
+        rows = (
+            self.activities()
+            .filter(date__gte=months[0], date__lte=month_end(self.today))
+            .annotate(month=TruncMonth("date"))
+            .values("month", "kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        counts: dict[tuple[datetime.date, str], int] = {}
+        for row in rows:
+            start = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+            counts[(start, row["kind"])] = row["n"]
+        return [
+            {
+                "month": start,
+                "kinds": {kind: counts.get((start, kind), 0) for kind in Activity.Kind.values},
+                "total": sum(counts.get((start, kind), 0) for kind in Activity.Kind.values),
+            }
+            for start in months
+        ]
+
+    def request_kinds(self, now: datetime.datetime) -> dict[str, Any]:
+        """The requests of the user's units by kind: received, accepted and answered in time and the clocks judged
+        so far (Request.objects.with_timeliness: stopped, or running past due), open, past due, ratings. One query;
+        `total` sums the kinds."""
+        timely = Request.objects.with_timeliness(now=now)
+
+        def among(subset: QuerySet[Request]) -> Q:
+            return Q(pk__in=subset.values("pk"))
+
+        rows = (
+            visible_requests(self.user)
+            .filter(unit__in=self.units)
+            .values("kind")
+            .annotate(
+                received=Count("pk"),
+                open=Count("pk", filter=~Q(status=Request.Status.CLOSED)),
+                past_due=Count("pk", filter=among(Request.objects.past_due(now=now))),
+                accept_overdue=Count("pk", filter=among(Request.objects.accept_overdue(now=now))),
+                answer_overdue=Count("pk", filter=among(Request.objects.answer_overdue(now=now))),
+                accepted_in_time=Count("pk", filter=among(timely.filter(accept_met=True))),
+                accept_judged=Count("pk", filter=among(timely.filter(accept_met__isnull=False))),
+                answered_in_time=Count("pk", filter=among(timely.filter(answer_met=True))),
+                answer_judged=Count("pk", filter=among(timely.filter(answer_met__isnull=False))),
+                rated=Count("pk", filter=Q(rating__isnull=False)),
+                rating_sum=Sum("rating"),
+            )
+            .order_by()
+        )
+        keys = (
+            "received",
+            "open",
+            "past_due",
+            "accept_overdue",
+            "answer_overdue",
+            "accepted_in_time",
+            "accept_judged",
+            "answered_in_time",
+            "answer_judged",
+            "rated",
+            "rating_sum",
+        )
+        by_kind = {row["kind"]: {key: row[key] or 0 for key in keys} for row in rows}
+        kinds = [
+            {"key": key, "label": str(label), **by_kind.get(key, dict.fromkeys(keys, 0))}
+            for key, label in RequestKind.choices
+        ]
+        total = {key: sum(kind[key] for kind in kinds) for key in keys}
+        total["total"] = total["received"]
+        return {"kinds": kinds, "total": total}
+
+    def reports(self, period: Period) -> dict[str, int] | None:
+        """The half-year reports on `period` of the teams the user reads (None for an officer: teams report to the
+        bureau): the active teams expected to report, how many submitted (at least once), accepted, returned and
+        waiting for review, and how many were not submitted by the due date. Two queries (the settings, the counts)."""
+        if self.is_officer:
+            return None
+        due = period.due_on(ProgrammeSettings.current().report_due_days)
+        deadline = timezone.make_aware(datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time()))
+        reports = visible_team_reports(self.user).filter(team=OuterRef("pk"), period=period.code)
+        on_time = ReportEvent.objects.filter(
+            report__in=visible_team_reports(self.user),
+            report__team=OuterRef("pk"),
+            report__period=period.code,
+            action=ReportEvent.Action.SUBMITTED,
+            created_at__lt=deadline,
+        )
+        teams = visible_teams(self.user).filter(is_active=True)
+        figures = teams.aggregate(
+            expected=Count("pk"),
+            submitted=Count("pk", filter=Q(Exists(reports.exclude(status=TeamReport.Status.DRAFT)))),
+            waiting=Count("pk", filter=Q(Exists(reports.filter(status=TeamReport.Status.SUBMITTED)))),
+            returned=Count("pk", filter=Q(Exists(reports.filter(status=TeamReport.Status.RETURNED)))),
+            accepted=Count("pk", filter=Q(Exists(reports.filter(status=TeamReport.Status.ACCEPTED)))),
+            not_on_time=Count("pk", filter=~Q(Exists(on_time))),
+        )
+        # Late only once the due date has passed: before it, a team that has not submitted yet is not late.
+        figures["late"] = figures.pop("not_on_time") if self.today > due else 0
+        figures["due"] = due
+        return figures
+
+    def feedback(self, period: Period) -> dict[str, Any]:
+        """The units' feedback on `period`, in aggregate: how many units gave it and the average of every score.
+        Officers (who read no feedback) get the aggregate over their jurisdiction's units. One query."""
+        if self.is_officer:
+            feedback = UnitFeedback.objects.filter(unit__in=self.units)
+        else:
+            feedback = visible_unit_feedback(self.user)
+        feedback = feedback.filter(period=period.code)
+        figures = feedback.aggregate(
+            given=Count("pk", distinct=True), score_sum=Sum("scores__score"), scores=Count("scores")
+        )
+        return {
+            "given": figures["given"],
+            "average": (figures["score_sum"] / figures["scores"]) if figures["scores"] else None,
+        }
+
+    def typical_cases(self, period: Period) -> dict[str, int]:
+        """Typical cases flagged among the user's units, for `period` and in all: one query."""
+        return visible_typical_cases(self.user).aggregate(
+            period=Count("pk", filter=Q(period=period.code)), total=Count("pk")
+        )

@@ -1,0 +1,169 @@
+"""A ReportDocument as an A4 PDF, rendered by WeasyPrint: a cover, a table of contents with page numbers when the
+document has more than two parts, each part a chapter, tables whose header row repeats on every page they span,
+charts drawn as SVG on the server (svg.py), and "第 N 页 / 共 M 页" in the footer.
+
+The CJK font (WenQuanYi Micro Hei) is checked and named by plans/pdf.py, as for the printed plan: without it the
+render refuses rather than print boxes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from plans.pdf import CONTENT_TYPE, FONT_FAMILY, require_font
+from reports.exporting.svg import chart_svg
+from reports.exporting.text import display_width, document_heading
+from reports.templatetags.report_format import NUMERIC_KINDS, format_value
+
+if TYPE_CHECKING:
+    import datetime
+
+    from reports.document import Chart, Part, ReportDocument, Table, TextSection
+
+__all__ = ["CONTENT_TYPE", "TOC_FROM_PARTS", "write_pdf"]
+
+TOC_FROM_PARTS = 3  # a table of contents when the document has more parts than two
+DENSE_FROM_COLUMNS = 8  # tables this wide are set in a smaller type to fit the A4 width
+MAX_MIN_WIDTH = 10  # ems: a text column keeps room for its longest text up to ten Chinese characters a line
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class RenderedTable:
+    title: str
+    columns: list[tuple[str, bool, int]]  # label, numeric (right-aligned), the text's minimum width in ems
+    rows: list[list[tuple[str, bool]]]  # text, numeric
+    total: list[tuple[str, bool]] | None
+    note: str
+    dense: bool
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    number: int  # figures are numbered through the whole document
+    title: str
+    svg: SafeString
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    heading: str
+    blocks: list[tuple[str, Any]]  # ("p", text) or ("ul", [items])
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    anchor: str
+    number: str  # 一、二、…
+    title: str
+    tables: list[RenderedTable]
+    charts: list[RenderedChart]
+    texts: list[RenderedSection]
+
+
+def write_pdf(document: ReportDocument, *, on_part: Callable[[int], None] | None = None) -> bytes:
+    """The document as PDF bytes. `on_part(n)` is called once the n-th part is laid out in HTML (tables formatted,
+    charts drawn); the page layout of the whole follows."""
+    from weasyprint import HTML  # imported here: loading Pango costs ~0.5 s that no page should pay
+
+    require_font()
+    parts: list[RenderedPart] = []
+    for number, part in enumerate(document.parts, start=1):
+        figures_before = sum(len(rendered.charts) for rendered in parts)
+        parts.append(_render_part(part, number, figures_before=figures_before))
+        if on_part is not None:
+            on_part(number)
+    generated = document.generated_at or timezone.now()
+    html = render_to_string(
+        "reports/pdf/report.html",
+        {
+            "doc": document,
+            "heading": document_heading(document),
+            "parts": parts,
+            "toc": len(parts) >= TOC_FROM_PARTS,
+            "generated_on": _local_date(generated),
+            "font_family": FONT_FAMILY,
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def chapter_number(number: int) -> str:
+    """一 … 十, 十一 … 九十九: chapters are numbered the way official documents number them."""
+    if number <= 10:
+        return CHINESE_NUMERALS[number - 1]
+    tens, units = divmod(number, 10)
+    prefix = "" if tens == 1 else CHINESE_NUMERALS[tens - 1]
+    return prefix + "十" + (CHINESE_NUMERALS[units - 1] if units else "")
+
+
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
+
+
+def _render_part(part: Part, number: int, *, figures_before: int) -> RenderedPart:
+    return RenderedPart(
+        anchor=f"part-{part.key}",
+        number=chapter_number(number),
+        title=part.title,
+        tables=[_render_table(table) for table in part.tables],
+        charts=[_render_chart(chart, figures_before + index) for index, chart in enumerate(part.charts, start=1)],
+        texts=[_render_section(section) for section in part.texts],
+    )
+
+
+def _render_table(table: Table) -> RenderedTable:
+    kinds = [column.kind for column in table.columns]
+
+    def cells(values: list[Any]) -> list[tuple[str, bool]]:
+        return [(format_value(value, kind), kind in NUMERIC_KINDS) for value, kind in zip(values, kinds, strict=False)]
+
+    rows = [cells(values) for values in table.rows]
+    total = cells(table.total) if table.total is not None else None
+    return RenderedTable(
+        title=table.title,
+        columns=[
+            (column.label, column.kind in NUMERIC_KINDS, _min_width(index, rows, total))
+            for index, column in enumerate(table.columns)
+        ],
+        rows=rows,
+        total=total,
+        note=table.note,
+        dense=len(table.columns) >= DENSE_FROM_COLUMNS,
+    )
+
+
+def _min_width(index: int, rows: list[list[tuple[str, bool]]], total: list[tuple[str, bool]] | None) -> int:
+    """The minimum width, in ems, of a text column: enough for its longest text (up to MAX_MIN_WIDTH), so the
+    table's layout does not squeeze a team's or a city's name to one character a line beside the numbers (which
+    never wrap). Numbers need none."""
+    cells = [row[index] for row in [*rows, *([total] if total else [])] if index < len(row)]
+    if not cells or any(numeric for _text, numeric in cells):
+        return 0
+    longest = max(display_width(text) for text, _numeric in cells)
+    return min(math.ceil(longest / 2) + 1, MAX_MIN_WIDTH)  # an em of slack: digits are wider than half an em
+
+
+def _render_chart(chart: Chart, number: int) -> RenderedChart:
+    return RenderedChart(number=number, title=chart.title, svg=mark_safe(chart_svg(chart)))  # noqa: S308 — every text escaped
+
+
+def _render_section(section: TextSection) -> RenderedSection:
+    """Paragraphs separated by blank lines; lines starting with "- " become a list (as in the plans' sections)."""
+    blocks: list[tuple[str, Any]] = []
+    for paragraph in section.text.replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(line.startswith("- ") for line in lines):
+            blocks.append(("ul", [line[2:].strip() for line in lines]))
+        else:
+            blocks.append(("p", "\n".join(lines)))
+    return RenderedSection(heading=section.heading, blocks=blocks)

@@ -1,0 +1,218 @@
+"""The teams' scorecard (绩效评价): a score out of 100 per active team with units served in the half year, from the
+weights the bureau sets in the programme settings and the figures of reports/figures.py, grouped by team (one query
+per source for all teams). Each score comes with the figures under it and a link to the records, and the formula is
+shown on the page (FORMULA), so a team can see why it ranks where it does."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+from huhang.models import ProgrammeSettings
+from reports.figures import NO_CONTACT_DAYS, figures_by_team, report_units
+from reports.periods import Period
+from teams.models import Assignment, Team
+from teams.scopes import visible_teams
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+FORMULA = gettext_lazy(
+    "Score = 100 × Σ(weight × ratio) ÷ Σ(weights of the components with data), to one decimal. Each component is a "
+    "ratio from 0 to 1:\n"
+    "Plans approved on time: of the team's units served in the half year whose plan was due by its end, the share "
+    "whose plan was first approved on or before its due date.\n"
+    "Measures completed on time: of the measures of the plans in force due in the half year (cancelled ones left "
+    "out), the share done on or before their due date.\n"
+    "Contact with each unit: of the units the team serves at the end of the half year, the share with a recorded "
+    "activity in the last 60 days.\n"
+    "Requests answered in time: of the requests received in the half year, the share answered within their time "
+    "limit (requests whose answer is not due yet are left out).\n"
+    "Satisfaction: (average rating of the requests closed in the half year − 1) ÷ 4.\n"
+    "The units' feedback: (average score of the units' feedback on the half year − 1) ÷ 4.\n"
+    "A component without data (no plan due, no measure due, no unit served at the end, no request due, no rating, "
+    "no feedback) is left out, and its weight is shared out over the others in proportion to their weights. Teams "
+    "are ranked by score, then by name; equal scores share a rank."
+)
+
+COMPONENTS = [
+    ("plan", gettext_lazy("Plans approved on time"), "weight_plan"),
+    ("measures", gettext_lazy("Measures completed on time"), "weight_measures"),
+    ("contact", gettext_lazy("Contact with each unit"), "weight_contact"),
+    ("requests", gettext_lazy("Requests answered in time"), "weight_requests"),
+    ("satisfaction", gettext_lazy("Satisfaction with requests"), "weight_satisfaction"),
+    ("feedback", gettext_lazy("The units' feedback"), "weight_feedback"),
+]
+
+
+@dataclass
+class Component:
+    key: str
+    label: str
+    weight: int  # the configured weight, points out of 100
+    ratio: float | None  # 0..1; None: no data in the half year (its weight goes to the others)
+    points: float  # what the component adds to the score, after the weights of components without data are shared
+    detail: str  # the figures under the ratio, e.g. "12 / 15 个举措按期完成"
+    url: str  # the records behind it (a list filtered for the team), or "" where no list filters so
+
+
+@dataclass
+class ScoreRow:
+    rank: int
+    team: Team
+    score: float  # 0–100, one decimal
+    components: list[Component]
+    ranked: int = 0  # how many teams were ranked: a team member sees their rank among them, not the others' rows
+
+
+def _one_decimal(value: Fraction | float) -> float:
+    return float(Decimal(float(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _share(part: int, whole: int) -> Fraction | None:
+    return Fraction(part, whole) if whole else None
+
+
+def _scaled(average: float | None) -> Fraction | None:
+    """An average on 1–5 as a ratio: 1 → 0, 5 → 1."""
+    return None if average is None else (Fraction(str(average)) - 1) / 4
+
+
+def _link(name: str, **params: Any) -> str:
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+def _measured(team_id: int, figures: dict[str, Any], period: Period, as_of: datetime.date, links: bool):
+    """(key, ratio, detail, url) per component, from the team's grouped figures."""
+    units, measures = figures["units"], figures["measures"]["total"]
+    requests, ratings, feedback = figures["requests"]["total"], figures["ratings"], figures["feedback"]
+    due_requests = requests["received"] - requests["not_yet_due"]
+    in_touch = units["served_as_of"] - units["no_contact"]
+    of = _("%(done)s / %(total)s")
+
+    def url(name: str, **params: Any) -> str:
+        return _link(name, team=team_id, **params) if links else ""
+
+    return [
+        (
+            "plan",
+            _share(units["plans_on_time"], units["plans_due"]),
+            _("%(figures)s plans approved on time")
+            % {"figures": of % {"done": units["plans_on_time"], "total": units["plans_due"]}},
+            url("units:list"),
+        ),
+        (
+            "measures",
+            _share(measures["done_on_time"], measures["due"]),
+            _("%(figures)s measures completed on time")
+            % {"figures": of % {"done": measures["done_on_time"], "total": measures["due"]}},
+            "",
+        ),
+        (
+            "contact",
+            _share(in_touch, units["served_as_of"]),
+            _("%(figures)s units contacted in the last %(days)s days")
+            % {"figures": of % {"done": in_touch, "total": units["served_as_of"]}, "days": NO_CONTACT_DAYS},
+            url("archives:activity_list", date_from=period.start.isoformat(), date_to=as_of.isoformat()),
+        ),
+        (
+            "requests",
+            _share(requests["answered_in_time"], due_requests),
+            _("%(figures)s requests answered in time")
+            % {"figures": of % {"done": requests["answered_in_time"], "total": due_requests}},
+            url(
+                "archives:request_list",
+                submitted_after=period.start.isoformat(),
+                submitted_before=period.end.isoformat(),
+            ),
+        ),
+        (
+            "satisfaction",
+            _scaled(ratings["average"]),
+            _("Average rating %(average)s from %(count)s ratings")
+            % {"average": ratings["average"] if ratings["rated"] else "—", "count": ratings["rated"]},
+            url("archives:request_list", status="closed"),
+        ),
+        (
+            "feedback",
+            _scaled(feedback["average"]),
+            _("Average score %(average)s from %(count)s units' feedback")
+            % {"average": feedback["average"] if feedback["responses"] else "—", "count": feedback["responses"]},
+            "",
+        ),
+    ]
+
+
+def _score(settings: ProgrammeSettings, measured) -> tuple[float, list[Component]]:
+    weights = {key: getattr(settings, field) for key, _label, field in COMPONENTS}
+    labels = {key: str(label) for key, label, _field in COMPONENTS}
+    with_data = sum(weights[key] for key, ratio, _detail, _url in measured if ratio is not None)
+    components, total = [], Fraction(0)
+    for key, ratio, detail, url in measured:
+        points = Fraction(0)
+        if ratio is not None and with_data:
+            points = 100 * weights[key] * ratio / with_data
+        total += points
+        components.append(
+            Component(
+                key=key,
+                label=labels[key],
+                weight=weights[key],
+                ratio=None if ratio is None else round(float(ratio), 4),
+                points=_one_decimal(points),
+                detail=detail,
+                url=url,
+            )
+        )
+    return _one_decimal(total), components
+
+
+def _teams_shown(user: User, period: Period, as_of: datetime.date) -> Q | None:
+    """Which rows the user reads: the bureau every team's, a team member their teams', an officer those of the
+    teams that served units of their jurisdiction in the half year; None for nobody."""
+    if user.role == Role.BUREAU:
+        return Q()
+    if user.role == Role.TEAM_MEMBER:
+        return Q(pk__in=visible_teams(user).values("pk"))
+    if user.role == Role.OFFICER:
+        served = Assignment.objects.filter(unit__in=report_units(user=user), start__lte=as_of).filter(
+            Q(end__isnull=True) | Q(end__gte=period.start)
+        )
+        return Q(pk__in=served.values("team"))
+    return None
+
+
+def scorecards(*, user: User, period: Period, today: datetime.date | None = None) -> list[ScoreRow]:
+    """The scorecard of every active team with units served in `period`, ranked best first (by score, then by
+    name; equal scores share a rank), as the user may read it: the ranks are those among all teams, the rows only
+    the user's (reports.view_scorecards decides who calls this). A constant number of queries."""
+    as_of = period.as_of(today or timezone.localdate())
+    shown = _teams_shown(user, period, as_of)
+    if shown is None:
+        return []
+    settings = ProgrammeSettings.current()
+    by_team = figures_by_team(teams=Team.objects.filter(is_active=True), period=period, as_of=as_of)
+    teams = Team.objects.in_bulk(list(by_team))
+    links = user.has_perm("teams.browse_teams")  # the lists' team filter is offered to these readers only
+    rows = []
+    for team_id, figures in by_team.items():
+        score, components = _score(settings, _measured(team_id, figures, period, as_of, links))
+        rows.append(ScoreRow(rank=0, team=teams[team_id], score=score, components=components))
+    rows.sort(key=lambda row: (-row.score, row.team.name))
+    for index, row in enumerate(rows):
+        tied = index and row.score == rows[index - 1].score
+        row.rank = rows[index - 1].rank if tied else index + 1
+        row.ranked = len(rows)
+    readable = set(Team.objects.filter(shown, pk__in=list(by_team)).values_list("pk", flat=True))
+    return [row for row in rows if row.team.pk in readable]
