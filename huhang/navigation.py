@@ -58,23 +58,51 @@ NAV_ITEMS: list[NavItem] = [
         _holds("teams.manage_teams"),
     ),
     NavItem(_("Workload"), "teams:workload", "bar-chart", _holds("teams.view_workload")),
-    NavItem(_("Administration"), "admin:index", "gear", lambda user: user.is_superuser),
 ]
+
+# The programme's review (定期复盘改进), one menu: the bureau's navigation bar has no room for five more entries.
+REVIEW_LABEL = _("Reports")
+REVIEW_ITEMS: list[NavItem] = [
+    NavItem(_("Dashboard"), "reports:dashboard", "speedometer2", _holds("reports.view_dashboard")),
+    NavItem(_("Half-year reports"), "reports:team_report_list", "journal-check", _holds("reports.view_team_reports")),
+    NavItem(
+        _("Consolidated report"),
+        "reports:province_latest",
+        "file-earmark-bar-graph",
+        _holds("reports.view_province_report"),
+    ),
+    NavItem(_("Scorecards"), "reports:scorecards_latest", "trophy", _holds("reports.view_scorecards")),
+    NavItem(_("Units' feedback"), "reports:feedback_list", "chat-square-quote", _holds("reports.view_unit_feedback")),
+    NavItem(_("My exports"), "reports:export_list", "download", _holds("reports.view_province_report")),
+]
+
+ADMIN_ITEM = NavItem(_("Administration"), "admin:index", "gear", lambda user: user.is_superuser)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = [
-        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon}
-        for item in NAV_ITEMS
-        if item.visible_to(user)
-    ]
+    items = _entries(NAV_ITEMS, user)
+    review = _entries(REVIEW_ITEMS, user)
+    admin = _entries([ADMIN_ITEM], user)
     # The entry whose URL is the longest prefix of the current path is the active one (/teams/people/ is
     # "Personnel pool", not "Service teams"); the home page only matches itself.
-    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    every = items + review + admin
+    matches = [i for i in every if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
     active = max(matches, key=lambda i: len(i["url"]), default=None)
-    for item in items:
+    for item in every:
         item["active"] = item is active
-    return {"nav_items": items}
+    return {
+        "nav_items": items,
+        "nav_review": {"label": REVIEW_LABEL, "items": review, "active": active in review} if review else None,
+        "nav_admin": admin,
+    }
+
+
+def _entries(items: list[NavItem], user: User) -> list[dict[str, Any]]:
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        for item in items
+        if item.visible_to(user)
+    ]

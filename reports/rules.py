@@ -14,5 +14,6 @@ rules.add_perm("reports.write_team_report", is_team_member)  # object-level: the
 rules.add_perm("reports.review_team_reports", is_bureau)
 rules.add_perm("reports.flag_typical_cases", is_bureau | is_team_member)
 rules.add_perm("reports.give_feedback", is_unit_contact)
+rules.add_perm("reports.view_unit_feedback", is_bureau | is_team_member)  # attributed: the serving side only
 rules.add_perm("reports.manage_feedback_questions", is_bureau)
 rules.add_perm("reports.view_scorecards", is_bureau | is_officer | is_team_member)

@@ -20,6 +20,33 @@ EXPECTED = {
     Role.EXPERT: {"/", "/archives/requests/", "/archives/activities/"},
     Role.UNIT_CONTACT: {"/", "/archives/requests/", "/archives/activities/"},
 }
+# The reports menu (定期复盘改进): the programme's review, by role.
+REVIEW = {
+    Role.BUREAU: {
+        "/reports/dashboard/",
+        "/reports/team/",
+        "/reports/province/",
+        "/reports/scorecards/",
+        "/reports/feedback/",
+        "/reports/exports/",
+    },
+    Role.OFFICER: {"/reports/dashboard/", "/reports/province/", "/reports/scorecards/", "/reports/exports/"},
+    Role.TEAM_MEMBER: {
+        "/reports/dashboard/",
+        "/reports/team/",
+        "/reports/province/",
+        "/reports/scorecards/",
+        "/reports/feedback/",
+        "/reports/exports/",
+    },
+    Role.EXPERT: set(),
+    Role.UNIT_CONTACT: set(),
+}
+
+
+def _urls(menu) -> set[str]:
+    entries = menu["nav_items"] + menu["nav_admin"] + (menu["nav_review"]["items"] if menu["nav_review"] else [])
+    return {item["url"] for item in entries}
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
@@ -30,7 +57,9 @@ def test_each_role_sees_its_entries(rf, users, role):
     user = users[role]
     user.is_superuser = False
     request.user = user
-    assert {item["url"] for item in navigation(request)["nav_items"]} == EXPECTED[role]
+    menu = navigation(request)
+    assert _urls(menu) == EXPECTED[role] | REVIEW[role]
+    assert (menu["nav_review"] is None) == (not REVIEW[role])
 
 
 def test_a_superuser_sees_the_menu_of_their_role_and_the_administration(rf, users, django_assert_num_queries):
@@ -42,5 +71,5 @@ def test_a_superuser_sees_the_menu_of_their_role_and_the_administration(rf, user
     request.user = users[Role.BUREAU]
     request.user.is_superuser = True
     with django_assert_num_queries(0):
-        urls = {item["url"] for item in navigation(request)["nav_items"]}
-    assert urls == EXPECTED[Role.BUREAU] | {"/admin/"}
+        urls = _urls(navigation(request))
+    assert urls == EXPECTED[Role.BUREAU] | REVIEW[Role.BUREAU] | {"/admin/"}
