@@ -620,8 +620,8 @@ def _fill(served, users, unit, start: int, count: int) -> None:
         # session, user, savepoint and release, the model permissions (2, navigation; none for the bureau), then
         # the role's own reads. The bureau: the review queue (rows, count), units without a team, units without an
         # approved plan and the settings its due dates read, requests past due; then the programme dashboard
-        # (reports/dashboard.py, 16: tests/reports/test_dashboard.py counts them).
-        (Role.BUREAU, 26),
+        # (reports/dashboard/, 17: tests/reports/test_dashboard.py counts them).
+        (Role.BUREAU, 27),
         (Role.OFFICER, 11),  # division, unit count, request figures, referrals waiting (rows, count)
         # unit count, units, returned plans (rows, count), drafts past due (settings, rows, count), measures due
         # (rows, count), waiting requests (rows, count), request figures, referrals waiting (rows, count)

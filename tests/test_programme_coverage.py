@@ -70,7 +70,7 @@ def test_the_target_counts_guided_units_not_listed_ones(client, users, programme
     stages = {stage.key: stage for stage in response.context["coverage_stages"]}
     assert [stages[key].figure for key in ("listed", "served", "approved", "guided")] == [6, 4, 3, 1]
     assert [stages[key].percent for key in ("listed", "served", "approved", "guided")] == [100, 100, 75, 25]
-    assert 'data-testid="coverage-guided-figure">1<' in response.text
+    assert 'data-testid="coverage-guided">1<' in response.text
 
 
 def test_each_coverage_figure_links_to_the_units_it_counts(client, users, programme, unit):

@@ -12,20 +12,18 @@ from typing import TYPE_CHECKING, Any
 import rules
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from archives.models import Activity, Request, RequestKind
 from archives.scopes import visible_activities, visible_requests
-from huhang.models import ProgrammeSettings
 from plans.selectors import STATES, with_plan_state
 from reports import selectors
 from reports.dashboard.parts import ACTIVITY_MONTHS, month_end
 from reports.figures import contacted_since
-from reports.models import ReportEvent, TeamReport, UnitFeedback
+from reports.models import UnitFeedback
 from reports.periods import Period
-from reports.scopes import visible_team_reports, visible_typical_cases, visible_unit_feedback
+from reports.scopes import visible_typical_cases, visible_unit_feedback
 from teams.models import Membership, Person, Team
 from teams.scopes import visible_teams
 from units.models import Division, Unit
@@ -266,35 +264,14 @@ class DashboardScope:
         total["total"] = total["received"]
         return {"kinds": kinds, "total": total}
 
-    def reports(self, period: Period) -> dict[str, int] | None:
-        """The half-year reports on `period` of the teams the user reads (None for an officer: teams report to the
-        bureau): the active teams expected to report, how many submitted (at least once), accepted, returned and
-        waiting for review, and how many were not submitted by the due date. Two queries (the settings, the counts)."""
+    def reports(self, period: Period) -> dict[str, Any] | None:
+        """The half-year reports on `period` of the teams the user reads, as the bureau's period page counts them
+        (reports.selectors.period_report_counts: the teams, the reports in each status, the late ones); None for
+        an officer, as teams report to the bureau. Two queries (the settings, the counts)."""
         if self.is_officer:
             return None
-        due = period.due_on(ProgrammeSettings.current().report_due_days)
-        deadline = timezone.make_aware(datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time()))
-        reports = visible_team_reports(self.user).filter(team=OuterRef("pk"), period=period.code)
-        on_time = ReportEvent.objects.filter(
-            report__in=visible_team_reports(self.user),
-            report__team=OuterRef("pk"),
-            report__period=period.code,
-            action=ReportEvent.Action.SUBMITTED,
-            created_at__lt=deadline,
-        )
-        teams = visible_teams(self.user).filter(is_active=True)
-        figures = teams.aggregate(
-            expected=Count("pk"),
-            submitted=Count("pk", filter=Q(Exists(reports.exclude(status=TeamReport.Status.DRAFT)))),
-            waiting=Count("pk", filter=Q(Exists(reports.filter(status=TeamReport.Status.SUBMITTED)))),
-            returned=Count("pk", filter=Q(Exists(reports.filter(status=TeamReport.Status.RETURNED)))),
-            accepted=Count("pk", filter=Q(Exists(reports.filter(status=TeamReport.Status.ACCEPTED)))),
-            not_on_time=Count("pk", filter=~Q(Exists(on_time))),
-        )
-        # Late only once the due date has passed: before it, a team that has not submitted yet is not late.
-        figures["late"] = figures.pop("not_on_time") if self.today > due else 0
-        figures["due"] = due
-        return figures
+        counts = selectors.period_report_counts(user=self.user, period=period, today=self.today)
+        return {**counts, "due": selectors.report_due_on(period=period)}
 
     def feedback(self, period: Period) -> dict[str, Any]:
         """The units' feedback on `period`, in aggregate: how many units gave it and the average of every score.

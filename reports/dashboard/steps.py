@@ -425,21 +425,45 @@ def review_step(scope: DashboardScope, period: Period) -> Step:
     step = new_step(6)
     reports = scope.reports(period)
     if reports is not None:
+        if scope.may("reports.review_team_reports"):
+            page = reverse("reports:period", kwargs={"code": period.code})
+            listed = {
+                key: f"{page}?{query}"
+                for key, query in (
+                    ("accepted", "status=accepted"),
+                    ("returned", "status=returned"),
+                    ("submitted", "status=submitted"),
+                    ("late", "late=yes"),
+                )
+            }
+        else:
+            page = reverse("reports:team_report_list") if scope.may("reports.view_team_reports") else None
+            listed = dict.fromkeys(("accepted", "returned", "submitted", "late"), page)
+        delivered = reports["submitted"] + reports["accepted"]
         step.figures += [
-            Figure("expected", _("Teams to report"), reports["expected"]),
-            Figure("submitted", _("Reports submitted"), reports["submitted"], of=reports["expected"]),
-            Figure("accepted", _("Reports accepted"), reports["accepted"]),
+            Figure("expected", _("Teams to report"), reports["total"], url=page),
+            Figure("delivered", _("Reports submitted"), delivered, of=reports["total"]),
+            Figure("waiting", _("Waiting for review"), reports["submitted"], url=listed["submitted"]),
+            Figure("accepted", _("Reports accepted"), reports["accepted"], url=listed["accepted"]),
             Figure(
                 "returned",
                 _("Returned with comments"),
                 reports["returned"],
+                url=listed["returned"],
                 tone="danger" if reports["returned"] else "",
             ),
             Figure(
-                "late", _("Not submitted by the due date"), reports["late"], tone="danger" if reports["late"] else ""
+                "late",
+                _("Late reports"),
+                reports["late_count"],
+                url=listed["late"],
+                tone="danger" if reports["late_count"] else "",
             ),
         ]
-        step.note = _("Half-year reports on %(period)s, due on %(date)s.") % {
+        step.note = _(
+            "Half-year reports on %(period)s, due on %(date)s; late: not submitted, or returned and not "
+            "resubmitted, after the due date."
+        ) % {
             "period": period.label,
             "date": reports["due"].isoformat(),
         }

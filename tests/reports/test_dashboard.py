@@ -22,7 +22,7 @@ from archives.models import Activity, RequestKind
 from reports.charts import ChartView, chart_data, chart_json, gauge_data, map_data
 from reports.dashboard import ACTIVITY_MONTHS, STEPS, dashboard_document, dashboard_for_user
 from reports.document import Chart
-from reports.models import FeedbackQuestion, FeedbackScore, ReportEvent, TeamReport, TypicalCase, UnitFeedback
+from reports.models import FeedbackQuestion, FeedbackScore, TeamReport, TypicalCase, UnitFeedback
 from reports.periods import Period
 from teams.models import Person
 from tests.factories import (
@@ -305,27 +305,18 @@ def test_step_six_counts_requests_and_the_shares_handled_in_time(world, users):
 
 @pytest.fixture
 def reviewed(world, users):
-    """Reports on 2026H1 (due 2026-07-15): 西湖团队's accepted, submitted on time; 甬江团队's submitted late; a third
-    team's never submitted. The units' feedback on that half year; two typical cases."""
+    """Reports on 2026H1 (due 2026-07-15): 西湖团队's accepted; 甬江团队's submitted (after the due date, but
+    delivered: not late) and waiting for review; a third team's still a draft. The units' feedback on that half
+    year; two typical cases."""
     half = Period(2026, 1)
     third = TeamFactory(name="第三团队")
-    on_time = TeamReport.objects.create(
-        team=world["team"],
-        period=half.code,
-        status=TeamReport.Status.ACCEPTED,
-        figures={},
-        submitted_at=_local(2026, 7, 10, 9),
-    )
-    late = TeamReport.objects.create(
-        team=world["other_team"],
-        period=half.code,
-        status=TeamReport.Status.SUBMITTED,
-        figures={},
-        submitted_at=_local(2026, 7, 20, 9),
-    )
-    for report, day in ((on_time, 10), (late, 20)):
-        event = ReportEvent.objects.create(report=report, action=ReportEvent.Action.SUBMITTED, actor=users[Role.BUREAU])
-        ReportEvent.objects.filter(pk=event.pk).update(created_at=_local(2026, 7, day))
+    for team, status, day in (
+        (world["team"], TeamReport.Status.ACCEPTED, 10),
+        (world["other_team"], TeamReport.Status.SUBMITTED, 20),
+    ):
+        TeamReport.objects.create(
+            team=team, period=half.code, status=status, figures={}, submitted_at=_local(2026, 7, day, 9)
+        )
     TeamReport.objects.create(team=third, period=half.code)  # a draft
     quality, speed = FeedbackQuestion.objects.create(text="质量"), FeedbackQuestion.objects.create(text="速度")
     given = UnitFeedback.objects.create(
@@ -366,17 +357,24 @@ def test_step_seven_counts_the_reports_on_the_half_year_just_ended_the_feedback_
     assert board.report_period == Period(2026, 1)
     assert _figures(board, "review") == {
         "expected": 3,
-        "submitted": 2,
+        "delivered": 2,
+        "waiting": 1,
         "accepted": 1,
         "returned": 0,
-        "late": 2,  # submitted after 15 July, and never submitted
+        "late": 1,  # the draft, after 15 July (as the period page counts: not delivered after the due date)
         "feedback": 2,
         "feedback-average": 4.0,  # (4 + 5 + 3) / 3
         "cases": 1,
         "cases-total": 2,
     }
-    assert "2026-07-15" in _step(board, "review").note
-    links = {url: label for label, url in _step(board, "review").links}
+    review = _step(board, "review")
+    assert "2026-07-15" in review.note
+    period_page = reverse("reports:period", kwargs={"code": "2026H1"})
+    urls = {figure.key: figure.url for figure in review.figures}
+    assert urls["expected"] == period_page
+    assert urls["late"] == f"{period_page}?late=yes"
+    assert urls["accepted"] == f"{period_page}?status=accepted"
+    links = {url: label for label, url in review.links}
     assert reverse("reports:scorecards_latest") in links
     assert reverse("reports:province_latest") in links
 
@@ -426,7 +424,9 @@ def test_a_team_member_counts_only_their_teams_units(reviewed, users):
     assert _figures(board, "liaison")["teams"] == 1
     assert _figures(board, "requests")["received"] == 3
     review = _figures(board, "review")
-    assert (review["expected"], review["submitted"], review["accepted"], review["late"]) == (1, 1, 1, 0)
+    assert (review["expected"], review["delivered"], review["accepted"], review["late"]) == (1, 1, 1, 0)
+    urls = {figure.key: figure.url for figure in _step(board, "review").figures}
+    assert urls["late"] == reverse("reports:team_report_list")
     assert (review["feedback"], review["feedback-average"]) == (1, 4.5)
 
 
@@ -519,15 +519,15 @@ def _grow(world, users, first: int, last: int) -> None:
     ("role", "url", "budget"),
     [
         # session, user, savepoint and release; the dashboard: coverage, cities (counts, names), activities,
-        # requests, plans (the settings, states, figures: 2), categories, pool, teams, the reports (settings,
-        # counts), feedback, cases.
-        (Role.BUREAU, "reports:dashboard", 20),
+        # requests, plans (the settings, states, figures: 2), categories, pool, teams, the reports (the due date,
+        # the settings and the counts: reports.selectors.period_report_counts), feedback, cases.
+        (Role.BUREAU, "reports:dashboard", 21),
         # no report counts; the officer's division, and the model permissions base.html's menu asks (2)
         (Role.OFFICER, "reports:dashboard", 21),
-        (Role.TEAM_MEMBER, "reports:dashboard", 22),  # the member's teams, and the model permissions (2)
+        (Role.TEAM_MEMBER, "reports:dashboard", 23),  # the member's teams, and the model permissions (2)
         # the dashboard, and what waits: the review queue (rows, count), units without a team, units without an
         # approved plan (the settings, rows), requests past due
-        (Role.BUREAU, "home", 26),
+        (Role.BUREAU, "home", 27),
     ],
 )
 def test_the_dashboard_runs_the_same_queries_at_any_size(client, world, users, role, url, budget):
