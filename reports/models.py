@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huhang.models import TimeStampedModel
@@ -27,7 +28,7 @@ class TeamReport(TimeStampedModel):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned with comments")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("half-year report", "Accepted")
 
     uid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
     team = models.ForeignKey("teams.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="reports")
@@ -89,7 +90,7 @@ class ReportEvent(TimeStampedModel):
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned with comments")
         RESUBMITTED = "resubmitted", _("Resubmitted")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("half-year report", "Accepted")
 
     report = models.ForeignKey(TeamReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
