@@ -14,6 +14,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from demo import archive as archives_demo
 from demo import plans as plans_demo
+from demo import reports as reports_demo
 from demo import teams as teams_demo
 from demo import units as units_demo
 from units.models import Division
@@ -70,6 +71,7 @@ def build_demo(*, password: str) -> list[DemoLogin]:
             person.save(update_fields=["user", "updated_at"])
     plans_demo.build_plans(rng=random.Random("plans-2026"), units=units, actor=bureau_user)
     archives_demo.build_archive(rng=random.Random("archive-2026"), units=units, people=people)
+    reports_demo.build_reports(rng=random.Random("reports-2026"), bureau=bureau_user)
     return logins
 
 

@@ -162,7 +162,7 @@ class FeedbackQuestion(TimeStampedModel):
     """One of the three or four points the bureau asks the units to rate their team on (1–5)."""
 
     text = models.CharField(_("question"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     is_active = models.BooleanField(_("asked"), default=True)
 
     history = HistoricalRecords()

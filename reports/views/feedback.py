@@ -76,7 +76,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     """The team's members read the feedback on their teams, the bureau all of it, a unit contact what they gave
     (reports/scopes.py); officers and experts read it only in aggregate, in the reports: 403."""
     user = request.user
-    if not (user.has_perm("reports.view_team_reports") or user.has_perm("reports.give_feedback")):
+    if not (user.has_perm("reports.view_unit_feedback") or user.has_perm("reports.give_feedback")):
         raise PermissionDenied
     today = timezone.localdate()
     filterset = FeedbackFilter(

@@ -330,6 +330,7 @@ def test_once_given_the_home_thanks_and_shows_it(client, users, world, on_day):
     for question_id, score in zip(scores, [5, 4, 4, 3], strict=True):
         assert f'data-question="{question_id}"><span class="fw-semibold">{score}</span> / 5</dd>' in page.text
     assert "对接顺畅。" in page.text
+    assert f'href="{reverse("reports:feedback_list")}" data-testid="my-feedback"' in page.text
 
 
 def test_the_questions_asked_are_the_active_ones_in_their_order(world):
