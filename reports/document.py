@@ -31,6 +31,9 @@ class Table:
     total: list[Any] | None = None  # a computed total row (values, not formulas); its first cell is "合计"
     links: list[str | None] | None = None  # per row, where the page links the row to its records (not exported)
     note: str = ""  # one line under the table: the rule behind its figures
+    # Rows a page left out of a long list (the exports hold them all), and where the whole list is read.
+    more: int = 0
+    more_url: str = ""
 
 
 @dataclass

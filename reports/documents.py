@@ -40,6 +40,8 @@ from teams.scopes import visible_teams
 from units.models import Division, Unit
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
 
 FROZEN = (TeamReport.Status.SUBMITTED, TeamReport.Status.RETURNED, TeamReport.Status.ACCEPTED)
@@ -266,12 +268,22 @@ def _cases_table(cases: list[TypicalCase], *, with_team: bool) -> Table:
     )
 
 
-def _cases(scope: Scope, period: Period) -> list[TypicalCase]:
-    return list(
+def _cases(scope: Scope, period: Period, limit: int | None = None) -> list[TypicalCase]:
+    cases = (
         TypicalCase.objects.filter(scope.records(), period=period.code)
         .select_related("activity", "request", "unit", "team")
         .order_by("created_at", "pk")
     )
+    return list(cases[:limit] if limit else cases)
+
+
+def _first(rows: QuerySet, limit: int | None) -> tuple[list, int]:
+    """All of `rows` (an export), or their first `limit` and how many the page leaves out (one more query, and
+    only when the first rows fill the limit)."""
+    if not limit:
+        return list(rows), 0
+    first = list(rows[:limit])
+    return first, (rows.count() - limit if len(first) == limit else 0)
 
 
 # --- The team's half-year report -----------------------------------------------------------------------------------
@@ -559,9 +571,10 @@ def _breakdown_total(figures: dict) -> list[Any]:
     ]
 
 
-def _no_contact_table(scope: Scope, as_of: datetime.date) -> Table:
-    units = list(no_contact_list(scope=scope, as_of=as_of))
+def _no_contact_table(scope: Scope, as_of: datetime.date, limit: int | None = None) -> Table:
+    units, more = _first(no_contact_list(scope=scope, as_of=as_of), limit)
     return Table(
+        more=more,
         title=_("Units not contacted for more than %(days)s days") % {"days": NO_CONTACT_DAYS},
         columns=[
             Column(_("Unit"), "text", 28),
@@ -589,10 +602,14 @@ def _no_contact_table(scope: Scope, as_of: datetime.date) -> Table:
     )
 
 
-def _scorecard_table(user: User, period: Period, today: datetime.date) -> Table:
+def _scorecard_table(user: User, period: Period, today: datetime.date, limit: int | None = None) -> Table:
     rows = scorecards(user=user, period=period, today=today)
+    more = max(0, len(rows) - limit) if limit else 0
+    rows = rows[:limit] if limit else rows
     labels = [str(label) for _key, label, _field in COMPONENTS]
     return Table(
+        more=more,
+        more_url=reverse("reports:scorecards", kwargs={"code": period.code}),
         title=_("Team performance evaluation"),
         columns=[
             Column(_("Rank"), "int", 8),
@@ -609,11 +626,18 @@ def _scorecard_table(user: User, period: Period, today: datetime.date) -> Table:
 
 
 def province_report_document(
-    *, user: User, period: Period, city_code: str | None = None, today: datetime.date | None = None
+    *,
+    user: User,
+    period: Period,
+    city_code: str | None = None,
+    today: datetime.date | None = None,
+    list_limit: int | None = None,
 ) -> ReportDocument:
     """The province report for `user`'s units (reports.figures.report_units), optionally one city: the figures
     beside the previous half year's, by city, category and task area, the requests, the units' feedback in
-    aggregate only (never a unit's name or text), the typical cases, the units out of contact and the scorecard."""
+    aggregate only (never a unit's name or text), the typical cases, the units out of contact and the scorecard.
+    `list_limit`: a page shows the first rows of the long lists (units out of contact, cases, scorecard) and says
+    how many it left out; the exports hold every row."""
     today = today or timezone.localdate()
     as_of = period.as_of(today)
     figures = province_figures(user=user, period=period, city_code=city_code, today=today)
@@ -727,13 +751,21 @@ def province_report_document(
             ],
         ),
         Part(key="feedback", title=_("Opinions and suggestions"), tables=[_feedback_by_question(figures)]),
-        Part(key="cases", title=_("Typical cases"), tables=[_cases_table(_cases(scope, period), with_team=True)]),
+        Part(
+            key="cases",
+            title=_("Typical cases"),
+            tables=[_cases_table(_cases(scope, period, list_limit), with_team=True)],
+        ),
         Part(
             key="no_contact",
             title=_("Units not contacted for more than %(days)s days") % {"days": NO_CONTACT_DAYS},
-            tables=[_no_contact_table(scope, as_of)],
+            tables=[_no_contact_table(scope, as_of, list_limit)],
         ),
-        Part(key="scorecard", title=_("Team performance evaluation"), tables=[_scorecard_table(user, period, today)]),
+        Part(
+            key="scorecard",
+            title=_("Team performance evaluation"),
+            tables=[_scorecard_table(user, period, today, list_limit)],
+        ),
     ]
     return ReportDocument(
         title=_title(period),

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 
 SCORECARD_PAGE_SIZE = 50
+# The long lists of the report (units out of contact, cases, the scorecard) show their first rows on the page; the
+# exported xlsx and PDF hold them all.
+LIST_LIMIT = 50
 
 
 def latest_ended(today: datetime.date) -> Period:
@@ -85,7 +88,9 @@ def province_report(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     period = period_or_404(code, today)
     city, choices = _city_or_404(request)
-    document = documents.province_report_document(user=request.user, period=period, city_code=city, today=today)
+    document = documents.province_report_document(
+        user=request.user, period=period, city_code=city, today=today, list_limit=LIST_LIMIT
+    )
     context = {
         "document": document,
         "period": period,

@@ -18,7 +18,7 @@ from reports.models import ExportJob
 from reports.periods import FIRST_PERIOD, Period
 from reports.views.province import latest_ended, period_or_404
 from tests.factories import UserFactory, division
-from tests.reports.province_world import add_units, column, page_tables, province_world
+from tests.reports.province_world import add_teams, add_units, column, page_tables, province_world
 
 URL = reverse("reports:province", kwargs={"code": "2026H1"})
 PARTS = ["summary", "cities", "categories", "areas", "requests", "feedback", "cases", "no_contact", "scorecard"]
@@ -235,3 +235,21 @@ def test_the_page_runs_the_same_queries_at_two_sizes(client, users, world, role,
             assert client.get(URL).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_page_shows_the_first_rows_of_a_long_list_and_the_export_holds_them_all(client, users, world, monkeypatch):
+    """No page renders a whole table: the units out of contact and the scorecard stop at the page's limit and say
+    how many rows the exported report holds beside them."""
+    from reports import documents
+    from reports.views import province
+
+    add_teams(world, 3)  # five teams in all
+    monkeypatch.setattr(province, "LIST_LIMIT", 2)
+    html = _get(client, users[Role.BUREAU]).text
+    assert len(_scorecard_teams(html)) == 2
+    assert "另有 3 行在导出的报告中" in html
+    assert reverse("reports:scorecards", kwargs={"code": "2026H1"}) in html
+
+    whole = documents.province_report_document(user=users[Role.BUREAU], period=Period(2026, 1))
+    scorecard = next(part for part in whole.parts if part.key == "scorecard").tables[0]
+    assert (len(scorecard.rows), scorecard.more) == (5, 0)
