@@ -166,3 +166,14 @@ def test_production_loads_with_postgresql_and_a_broker():
         "False",
         "False",
     ]
+
+
+def test_the_programme_targets_come_from_the_environment():
+    assert settings.PROGRAMME_TARGETS == {2025: 100, 2026: 150}  # the action plan's
+    result = settings_in_subprocess(
+        "huhang.settings.local",
+        {"SECRET_KEY": "x", "PROGRAMME_TARGETS": "2025:90,2026:160,2027:200"},
+        "s.PROGRAMME_TARGETS",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{2025: 90, 2026: 160, 2027: 200}"

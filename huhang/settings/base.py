@@ -199,8 +199,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# The programme's headline targets (DOMAIN.md): units guided by the end of each year.
-PROGRAMME_TARGETS = {2025: 100, 2026: 150}
+# The programme's headline targets (DOMAIN.md): units guided by the end of each year, e.g. "2025:100,2026:150".
+PROGRAMME_TARGETS = {
+    int(year): int(target)
+    for year, target in (pair.split(":") for pair in env.list("PROGRAMME_TARGETS", default=["2025:100", "2026:150"]))
+}
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Huhang-2026")
 
 LOGGING = {
