@@ -4,6 +4,7 @@ Chinese labels in the PDF's font, a legend, and every text escaped."""
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils.translation import gettext
 
 from plans.pdf import FONT_FAMILY
 from reports.document import Chart
@@ -98,7 +99,7 @@ def test_a_pie_of_one_category_is_a_full_circle():
 @pytest.mark.parametrize("kind", ["bar", "line", "pie"])
 def test_a_chart_without_data_says_so(kind):
     root = parse(chart_svg(Chart("e", "空", kind, [], [])))
-    assert texts(root) == ["No data"]
+    assert texts(root) == [gettext("No data")]
     assert not by_class(root, "rect", "bar")
 
 
