@@ -21,10 +21,12 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from teams.models import Team  # noqa: E402
 
 
-def pages(unit_uid: str, request_uid: str, activity_uid: str) -> dict[str, list[str]]:
+def pages(unit_uid: str, request_uid: str, activity_uid: str, team_id: int) -> dict[str, list[str]]:
     unit = f"/units/{unit_uid}/"
+    team_report = f"/reports/team/{team_id}/"
     request = f"/archives/requests/{request_uid}/"
     activity = f"/archives/activities/{activity_uid}/"
     return {
@@ -38,8 +40,15 @@ def pages(unit_uid: str, request_uid: str, activity_uid: str) -> dict[str, list[
             unit,
             request,
             activity,
+            "/reports/dashboard/",
+            "/reports/periods/2026H2/",
+            f"{team_report}2026H1/",
+            "/reports/province/2026H1/",
+            "/reports/province/2026H1/?city=330100",
+            "/reports/scorecards/2026H1/",
+            "/reports/feedback/",
         ],
-        "officer": ["/", "/units/", "/archives/requests/", request],
+        "officer": ["/", "/units/", "/archives/requests/", request, "/reports/dashboard/", "/reports/province/2026H1/"],
         "leader": [
             "/",
             "/archives/requests/",
@@ -48,6 +57,12 @@ def pages(unit_uid: str, request_uid: str, activity_uid: str) -> dict[str, list[
             request,
             activity,
             f"/archives/activities/new/?unit={unit_uid}",
+            "/reports/team/",
+            f"{team_report}2026H2/",
+            f"{team_report}2026H1/",
+            f"{team_report}2026H2/cases/",
+            "/reports/dashboard/",
+            "/reports/scorecards/2026H1/",
         ],
         "expert": ["/", "/archives/requests/", "/archives/activities/"],
         "unit": ["/", "/archives/requests/", "/archives/activities/", unit, request, activity],
@@ -61,7 +76,8 @@ def main() -> None:
     request = unit.requests.annotate(posts=Count("messages")).order_by("-posts").first()
     activity = unit.activities.order_by("-date").first()
     Client().get("/accounts/login/")  # the first request of a process loads the templates and the catalogue
-    for username, urls in pages(str(unit.uid), str(request.uid), str(activity.uid)).items():
+    team = Team.objects.get(memberships__person__user__username="leader", memberships__role="leader")
+    for username, urls in pages(str(unit.uid), str(request.uid), str(activity.uid), team.pk).items():
         client = Client()
         client.force_login(User.objects.get(username=username))
         for url in urls:
