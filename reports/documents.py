@@ -527,19 +527,25 @@ def _month_label(month: datetime.date) -> str:
     return _("%(month)s/%(year)s") % {"month": month.month, "year": month.year}
 
 
-def _breakdown_columns(first: Column) -> list[Column]:
-    return [
-        first,
-        Column(_("On the list"), "int"),
-        Column(_("Served"), "int"),
-        Column(_("Approved plan"), "int"),
-        Column(_("Guided"), "int"),
-        Column(_("Activities"), "int"),
-        Column(_("Requests received"), "int"),
-        Column(_("Answered in time"), "int"),
-        Column(_("Average rating"), "decimal"),
-        Column(_("Not contacted for %(days)s+ days") % {"days": NO_CONTACT_DAYS}, "int", 14),
-    ]
+def _breakdown_table(figures: dict, *, title: str, first: Column, rows: list[tuple[str, dict]]) -> Table:
+    """The main figures of each city or unit category (`rows`: its label and its figures), with the whole's total."""
+    return Table(
+        title=title,
+        columns=[
+            first,
+            Column(_("On the list"), "int"),
+            Column(_("Served"), "int"),
+            Column(_("Approved plan"), "int"),
+            Column(_("Guided"), "int"),
+            Column(_("Activities"), "int"),
+            Column(_("Requests received"), "int"),
+            Column(_("Answered in time"), "int"),
+            Column(_("Average rating"), "decimal"),
+            Column(_("Not contacted for %(days)s+ days") % {"days": NO_CONTACT_DAYS}, "int", 14),
+        ],
+        rows=[[label, *_breakdown_cells(row)] for label, row in rows],
+        total=_breakdown_total(figures),
+    )
 
 
 def _breakdown_cells(row: dict) -> list[Any]:
@@ -666,11 +672,11 @@ def province_report_document(
             key="cities",
             title=_("By city"),
             tables=[
-                Table(
+                _breakdown_table(
+                    figures,
                     title=_("Figures by city"),
-                    columns=_breakdown_columns(Column(_("City"), "text", 10)),
-                    rows=[[row["name"], *_breakdown_cells(row)] for row in figures["by_city"]],
-                    total=_breakdown_total(figures),
+                    first=Column(_("City"), "text", 10),
+                    rows=[(row["name"], row) for row in figures["by_city"]],
                 )
             ],
             charts=[
@@ -691,14 +697,14 @@ def province_report_document(
             key="categories",
             title=_("By unit category"),
             tables=[
-                Table(
+                _breakdown_table(
+                    figures,
                     title=_("Figures by unit category"),
-                    columns=_breakdown_columns(Column(_("Category"), "text", 28)),
+                    first=Column(_("Category"), "text", 28),
                     rows=[
-                        [str(category_labels.get(row["category"], row["category"])), *_breakdown_cells(row)]
+                        (str(category_labels.get(row["category"], row["category"])), row)
                         for row in figures["by_category"]
                     ],
-                    total=_breakdown_total(figures),
                 )
             ],
         ),

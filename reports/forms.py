@@ -25,20 +25,25 @@ if TYPE_CHECKING:
     from django.forms import BoundField
 
 
+# ProgrammeSettingsForm's groups of fields, here so that its Meta lists them too.
+_PLAN_FIELDS = ["first_plans_due", "plan_due_days"]
+_WEIGHT_FIELDS = [
+    "weight_plan",
+    "weight_measures",
+    "weight_contact",
+    "weight_requests",
+    "weight_satisfaction",
+    "weight_feedback",
+]
+
+
 class ProgrammeSettingsForm(forms.ModelForm):
     """The programme's deadlines and the scorecard's weights. The plan deadlines go through
     plans.services.plan_deadlines_update, which recomputes the open plans' due dates; the rest is saved as the form
     holds it (reports/views/home.py)."""
 
-    PLAN_FIELDS = ["first_plans_due", "plan_due_days"]
-    WEIGHT_FIELDS = [
-        "weight_plan",
-        "weight_measures",
-        "weight_contact",
-        "weight_requests",
-        "weight_satisfaction",
-        "weight_feedback",
-    ]
+    PLAN_FIELDS = _PLAN_FIELDS
+    WEIGHT_FIELDS = _WEIGHT_FIELDS
     # A report due more than a quarter after its half year is no use; and the units' feedback on a half year is asked
     # until its report is due, which must end before the next half year's last month (reports/feedback.py).
     REPORT_DUE_DAYS_MAX = 90
@@ -46,17 +51,7 @@ class ProgrammeSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ProgrammeSettings
-        fields = [
-            "first_plans_due",
-            "plan_due_days",
-            "report_due_days",
-            "weight_plan",
-            "weight_measures",
-            "weight_contact",
-            "weight_requests",
-            "weight_satisfaction",
-            "weight_feedback",
-        ]
+        fields = [*_PLAN_FIELDS, "report_due_days", *_WEIGHT_FIELDS]
         widgets = {"first_plans_due": DateInput()}
         labels = {
             "report_due_days": _("Days after the half year to submit its report"),

@@ -82,6 +82,16 @@ def _clean_texts(texts: dict[str, str]) -> dict[str, str]:
     return {name: clean_text(text, keep_lines=True) for name, text in texts.items()}
 
 
+def _save_texts(report: TeamReport, texts: dict[str, str]) -> TeamReport:
+    """Saves `texts` into the locked report as its next revision."""
+    for name, text in texts.items():
+        setattr(report, name, text)
+    # The row is locked, so a plain increment is safe (and simple_history records the saved values, not an F()).
+    report.revision += 1
+    report.save(update_fields=[*texts, "revision", "updated_at"])
+    return report
+
+
 # --- Half-year reports ----------------------------------------------------------------------------------------------
 
 
@@ -118,12 +128,7 @@ def team_report_save(*, actor: User, report: TeamReport, revision: int, **texts:
     _require_editable(report)
     if report.revision != revision:
         raise ReportConflict(report)
-    for name, text in texts.items():
-        setattr(report, name, text)
-    # The row is locked, so a plain increment is safe (and simple_history records the saved values, not an F()).
-    report.revision += 1
-    report.save(update_fields=[*texts, "revision", "updated_at"])
-    return report
+    return _save_texts(report, texts)
 
 
 @transaction.atomic
@@ -133,11 +138,7 @@ def team_report_redraft(*, actor: User, report: TeamReport, now: datetime.dateti
     report = locked(report, "team")
     _require_editable(report)
     texts = draft_text(team=report.team, period=Period.parse(report.period), now=now)
-    for name, text in texts.items():
-        setattr(report, name, text)
-    report.revision += 1
-    report.save(update_fields=[*texts, "revision", "updated_at"])
-    return report
+    return _save_texts(report, texts)
 
 
 @transaction.atomic

@@ -35,6 +35,16 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+def _by_choice(rows: QuerySet, field: str, choices: list[tuple[str, Any]], **counts: Count) -> list[dict[str, Any]]:
+    """`rows` counted by `field` in one query: a dict per choice in the choices' order, with its key, its label and
+    each of `counts` (0 where no row has the choice)."""
+    found = {row[field]: row for row in rows.values(field).annotate(**counts).order_by()}
+    return [
+        {"key": key, "label": str(label), **{name: found.get(key, {}).get(name, 0) for name in counts}}
+        for key, label in choices
+    ]
+
+
 class DashboardScope:
     """The user's units and the rows counted over them, each read once."""
 
@@ -118,21 +128,13 @@ class DashboardScope:
         ]
 
     def categories(self) -> list[dict[str, Any]]:
-        counts = {
-            row["category"]: row
-            for row in self.listed.values("category")
-            .annotate(listed=Count("pk"), guided=Count("pk", filter=self.conditions["guided"]))
-            .order_by()
-        }
-        return [
-            {
-                "key": key,
-                "label": str(label),
-                "listed": counts.get(key, {}).get("listed", 0),
-                "guided": counts.get(key, {}).get("guided", 0),
-            }
-            for key, label in Unit.Category.choices
-        ]
+        return _by_choice(
+            self.listed,
+            "category",
+            Unit.Category.choices,
+            listed=Count("pk"),
+            guided=Count("pk", filter=self.conditions["guided"]),
+        )
 
     def people(self) -> QuerySet[Person]:
         """The bureau: the active pool. Others: the people serving their units — the seats of the teams serving them
@@ -147,22 +149,13 @@ class DashboardScope:
         return Person.objects.filter(Q(pk__in=seats) | invited)
 
     def pool_kinds(self) -> list[dict[str, Any]]:
-        counts = {
-            row["kind"]: row
-            for row in self.people()
-            .values("kind")
-            .annotate(total=Count("pk"), signed=Count("pk", filter=Q(confidentiality_signed_on__isnull=False)))
-            .order_by()
-        }
-        return [
-            {
-                "key": key,
-                "label": str(label),
-                "total": counts.get(key, {}).get("total", 0),
-                "signed": counts.get(key, {}).get("signed", 0),
-            }
-            for key, label in Person.Kind.choices
-        ]
+        return _by_choice(
+            self.people(),
+            "kind",
+            Person.Kind.choices,
+            total=Count("pk"),
+            signed=Count("pk", filter=Q(confidentiality_signed_on__isnull=False)),
+        )
 
     def team_count(self) -> int:
         """The bureau: the active teams. A team member: their teams. An officer: the teams serving units of their
@@ -179,12 +172,9 @@ class DashboardScope:
         """reports.selectors.plan_figures (in force, waiting for review, past due) and the listed units by their
         plan's state: the settings, then three queries."""
         planned = with_plan_state(self.listed)
-        by_state = {
-            row["plan_state"]: row["n"] for row in planned.values("plan_state").annotate(n=Count("pk")).order_by()
-        }
         return {
             "figures": selectors.plan_figures(units=planned),
-            "states": [{"key": key, "label": str(label), "count": by_state.get(key, 0)} for key, label in STATES],
+            "states": _by_choice(planned, "plan_state", STATES, count=Count("pk")),
         }
 
     def activity_months(self) -> list[dict[str, Any]]:

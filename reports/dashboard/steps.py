@@ -3,7 +3,7 @@ lists they count, its charts with their tables, its links. A figure links only t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,29 @@ from teams.unit_list import NOT_ASSIGNED
 if TYPE_CHECKING:
     from reports.dashboard.figures import DashboardScope
     from reports.periods import Period
+
+
+def _chart_view(
+    key: str,
+    title: str,
+    *,
+    kind: Literal["bar", "line"] = "bar",
+    series: list[tuple[str, list[Any]]],
+    unit: str,
+    columns: list[Column],
+    rows: list[list[Any]],
+    total: list[Any] | None = None,
+    links: list[str | None] | None = None,
+    note: str = "",
+) -> ChartView:
+    """A chart of `series` with the table of its numbers, under one key and one title: the chart's categories are
+    the table's rows (their first cell)."""
+    chart = Chart(key=key, title=title, kind=kind, categories=[row[0] for row in rows], series=series)
+    return ChartView(
+        key=key,
+        data=chart_data(chart, unit=unit),
+        table=Table(title=title, columns=columns, rows=rows, total=total, links=links, note=note),
+    )
 
 
 def coverage_step(
@@ -93,28 +116,19 @@ def coverage_step(
             ),
         )
     )
-    category_title = _("Units by category")
-    category_chart = Chart(
-        key="categories",
-        title=category_title,
-        kind="bar",
-        categories=[row["label"] for row in categories],
-        series=[
-            (_("Listed"), [row["listed"] for row in categories]),
-            (_("Guided"), [row["guided"] for row in categories]),
-        ],
-    )
     step.charts.append(
-        ChartView(
-            key="categories",
-            data=chart_data(category_chart, unit=_("units")),
-            table=Table(
-                title=category_title,
-                columns=[Column(_("Category"), "text", 24), Column(_("Listed"), "int"), Column(_("Guided"), "int")],
-                rows=[[row["label"], row["listed"], row["guided"]] for row in categories],
-                total=[_("Total"), coverage["listed"], coverage["guided"]],
-                links=[list_url("units:list", category=row["key"]) if units_url else None for row in categories],
-            ),
+        _chart_view(
+            "categories",
+            _("Units by category"),
+            series=[
+                (_("Listed"), [row["listed"] for row in categories]),
+                (_("Guided"), [row["guided"] for row in categories]),
+            ],
+            unit=_("units"),
+            columns=[Column(_("Category"), "text", 24), Column(_("Listed"), "int"), Column(_("Guided"), "int")],
+            rows=[[row["label"], row["listed"], row["guided"]] for row in categories],
+            total=[_("Total"), coverage["listed"], coverage["guided"]],
+            links=[list_url("units:list", category=row["key"]) if units_url else None for row in categories],
         )
     )
     if units_url:
@@ -147,34 +161,23 @@ def forces_step(scope: DashboardScope) -> Step:
             of=total,
         )
     )
-    title = _("People by kind")
-    chart = Chart(
-        key="pool",
-        title=title,
-        kind="bar",
-        categories=[row["label"] for row in kinds],
-        series=[
-            (_("People"), [row["total"] for row in kinds]),
-            (_("Undertaking signed"), [row["signed"] for row in kinds]),
-        ],
-    )
     step.charts.append(
-        ChartView(
-            key="pool",
-            data=chart_data(chart, unit=_("people")),
-            table=Table(
-                title=title,
-                columns=[
-                    Column(_("Kind"), "text", 24),
-                    Column(_("People"), "int"),
-                    Column(_("Undertaking signed"), "int"),
-                ],
-                rows=[[row["label"], row["total"], row["signed"]] for row in kinds],
-                total=[_("Total"), total, signed],
-                links=[
-                    list_url("teams:person_list", kind=row["key"], active="yes") if pool_url else None for row in kinds
-                ],
-            ),
+        _chart_view(
+            "pool",
+            _("People by kind"),
+            series=[
+                (_("People"), [row["total"] for row in kinds]),
+                (_("Undertaking signed"), [row["signed"] for row in kinds]),
+            ],
+            unit=_("people"),
+            columns=[
+                Column(_("Kind"), "text", 24),
+                Column(_("People"), "int"),
+                Column(_("Undertaking signed"), "int"),
+            ],
+            rows=[[row["label"], row["total"], row["signed"]] for row in kinds],
+            total=[_("Total"), total, signed],
+            links=[list_url("teams:person_list", kind=row["key"], active="yes") if pool_url else None for row in kinds],
         )
     )
     if pool_url:
@@ -240,29 +243,20 @@ def plans_step(scope: DashboardScope, plans: dict) -> Step:
             tone="danger" if figures["past_due"] else "",
         ),
     ]
-    title = _("Plans by status")
     states = plans["states"]
-    chart = Chart(
-        key="plan-states",
-        title=title,
-        kind="bar",
-        categories=[row["label"] for row in states],
-        series=[(_("Units"), [row["count"] for row in states])],
-    )
     step.charts.append(
-        ChartView(
-            key="plan-states",
-            data=chart_data(chart, unit=_("units")),
-            table=Table(
-                title=title,
-                columns=[Column(_("Plan status"), "text", 14), Column(_("Units"), "int")],
-                rows=[[row["label"], row["count"]] for row in states],
-                total=[_("Total"), sum(row["count"] for row in states)],
-                links=[list_url("plans:overview", state=row["key"]) if overview else None for row in states],
-                note=_(
-                    "The listed units by the state of their plan's working version; a plan being revised counts by its "
-                    "revision."
-                ),
+        _chart_view(
+            "plan-states",
+            _("Plans by status"),
+            series=[(_("Units"), [row["count"] for row in states])],
+            unit=_("units"),
+            columns=[Column(_("Plan status"), "text", 14), Column(_("Units"), "int")],
+            rows=[[row["label"], row["count"]] for row in states],
+            total=[_("Total"), sum(row["count"] for row in states)],
+            links=[list_url("plans:overview", state=row["key"]) if overview else None for row in states],
+            note=_(
+                "The listed units by the state of their plan's working version; a plan being revised counts by its "
+                "revision."
             ),
         )
     )
@@ -297,44 +291,36 @@ def guidance_step(scope: DashboardScope, no_contact: int, months: list) -> Step:
             tone="danger" if no_contact else "",
         ),
     ]
-    title = _("Service activities per month")
     labels = [row["month"].strftime("%Y-%m") for row in months]
-    chart = Chart(
-        key="activities",
-        title=title,
-        kind="line",
-        categories=labels,
-        series=[(_("Activities"), [row["total"] for row in months])],
-    )
     kinds = Activity.Kind.choices
     step.charts.append(
-        ChartView(
-            key="activities",
-            data=chart_data(chart, unit=_("activities")),
-            table=Table(
-                title=title,
-                columns=[Column(_("Month"), "text", 9), Column(_("Activities"), "int")]
-                + [Column(str(label), "int") for _key, label in kinds],
-                rows=[
-                    [label, row["total"], *(row["kinds"][key] for key, _label in kinds)]
-                    for label, row in zip(labels, months, strict=True)
-                ],
-                total=[
-                    _("Total"),
-                    sum(row["total"] for row in months),
-                    *(sum(row["kinds"][key] for row in months) for key, _label in kinds),
-                ],
-                links=[
-                    list_url(
-                        "archives:activity_list",
-                        date_from=row["month"].isoformat(),
-                        date_to=month_end(row["month"]).isoformat(),
-                    )
-                    if archive
-                    else None
-                    for row in months
-                ],
-            ),
+        _chart_view(
+            "activities",
+            _("Service activities per month"),
+            kind="line",
+            series=[(_("Activities"), [row["total"] for row in months])],
+            unit=_("activities"),
+            columns=[Column(_("Month"), "text", 9), Column(_("Activities"), "int")]
+            + [Column(str(label), "int") for _key, label in kinds],
+            rows=[
+                [label, row["total"], *(row["kinds"][key] for key, _label in kinds)]
+                for label, row in zip(labels, months, strict=True)
+            ],
+            total=[
+                _("Total"),
+                sum(row["total"] for row in months),
+                *(sum(row["kinds"][key] for row in months) for key, _label in kinds),
+            ],
+            links=[
+                list_url(
+                    "archives:activity_list",
+                    date_from=row["month"].isoformat(),
+                    date_to=month_end(row["month"]).isoformat(),
+                )
+                if archive
+                else None
+                for row in months
+            ],
         )
     )
     if archive:
@@ -375,45 +361,37 @@ def requests_step(scope: DashboardScope, requests: dict) -> Step:
         "whose time has come."
     )
     kinds = requests["kinds"]
-    title = _("Requests handled in time, by kind")
-    chart = Chart(
-        key="requests",
-        title=title,
-        kind="bar",
-        categories=[row["label"] for row in kinds],
-        series=[
-            (_("Accepted in time"), [percent(ratio(row["accepted_in_time"], row["accept_judged"])) for row in kinds]),
-            (_("Answered in time"), [percent(ratio(row["answered_in_time"], row["answer_judged"])) for row in kinds]),
-        ],
-    )
+    kind_rows = [
+        [
+            row["label"],
+            row["received"],
+            ratio(row["accepted_in_time"], row["accept_judged"]),
+            ratio(row["answered_in_time"], row["answer_judged"]),
+            row["open"],
+            row["past_due"],
+        ]
+        for row in kinds
+    ]
     step.charts.append(
-        ChartView(
-            key="requests",
-            data=chart_data(chart, unit="%"),
-            table=Table(
-                title=title,
-                columns=[
-                    Column(_("Kind of request"), "text", 20),
-                    Column(_("Requests received"), "int"),
-                    Column(_("Accepted in time"), "percent"),
-                    Column(_("Answered in time"), "percent"),
-                    Column(_("Open"), "int"),
-                    Column(_("Past due"), "int"),
-                ],
-                rows=[
-                    [
-                        row["label"],
-                        row["received"],
-                        ratio(row["accepted_in_time"], row["accept_judged"]),
-                        ratio(row["answered_in_time"], row["answer_judged"]),
-                        row["open"],
-                        row["past_due"],
-                    ]
-                    for row in kinds
-                ],
-                total=[_("Total"), total["received"], accept_rate, answer_rate, total["open"], total["past_due"]],
-                links=[list_url("archives:request_list", kind=row["key"]) for row in kinds],
-            ),
+        _chart_view(
+            "requests",
+            _("Requests handled in time, by kind"),
+            series=[
+                (_("Accepted in time"), [percent(row[2]) for row in kind_rows]),
+                (_("Answered in time"), [percent(row[3]) for row in kind_rows]),
+            ],
+            unit="%",
+            columns=[
+                Column(_("Kind of request"), "text", 20),
+                Column(_("Requests received"), "int"),
+                Column(_("Accepted in time"), "percent"),
+                Column(_("Answered in time"), "percent"),
+                Column(_("Open"), "int"),
+                Column(_("Past due"), "int"),
+            ],
+            rows=kind_rows,
+            total=[_("Total"), total["received"], accept_rate, answer_rate, total["open"], total["past_due"]],
+            links=[list_url("archives:request_list", kind=row["key"]) for row in kinds],
         )
     )
     step.links.append((_("Requests"), request_list))

@@ -263,34 +263,56 @@ def team_report_submit(request: HttpRequest, team_id: int, code: str) -> HttpRes
     return redirect(_report_url(report))
 
 
-@require_POST
-@rule_required("reports.review_team_reports")
-def team_report_return(request: HttpRequest, team_id: int, code: str) -> HttpResponse:
+def _review(
+    request: HttpRequest,
+    team_id: int,
+    code: str,
+    *,
+    form_class: type[ReportReturnForm | ReportAcceptForm],
+    form_name: str,
+    service: Callable[..., TeamReport],
+    success: str,
+) -> HttpResponse:
+    """The bureau returns or accepts a submitted report with its comment: an invalid form or the service's refusal
+    comes back on the report page (status 400) in the form that was posted."""
     report, period, today = _report(request, team_id, code, start=False)
-    form = ReportReturnForm(request.POST)
+    form = form_class(request.POST)
     redirected = save_form(
         request,
         form,
-        lambda: services.team_report_return(actor=request.user, report=report, comment=form.cleaned_data["comment"]),
-        success=_("The report has been returned to the team with your comments."),
+        lambda: service(actor=request.user, report=report, comment=form.cleaned_data["comment"]),
+        success=success,
         redirect_to=_report_url(report),
     )
-    return redirected or _report_page(request, report, period, today, return_form=form)
+    return redirected or _report_page(request, report, period, today, **{form_name: form})
+
+
+@require_POST
+@rule_required("reports.review_team_reports")
+def team_report_return(request: HttpRequest, team_id: int, code: str) -> HttpResponse:
+    return _review(
+        request,
+        team_id,
+        code,
+        form_class=ReportReturnForm,
+        form_name="return_form",
+        service=services.team_report_return,
+        success=_("The report has been returned to the team with your comments."),
+    )
 
 
 @require_POST
 @rule_required("reports.review_team_reports")
 def team_report_accept(request: HttpRequest, team_id: int, code: str) -> HttpResponse:
-    report, period, today = _report(request, team_id, code, start=False)
-    form = ReportAcceptForm(request.POST)
-    redirected = save_form(
+    return _review(
         request,
-        form,
-        lambda: services.team_report_accept(actor=request.user, report=report, comment=form.cleaned_data["comment"]),
+        team_id,
+        code,
+        form_class=ReportAcceptForm,
+        form_name="accept_form",
+        service=services.team_report_accept,
         success=_("The report has been accepted."),
-        redirect_to=_report_url(report),
     )
-    return redirected or _report_page(request, report, period, today, accept_form=form)
 
 
 # --- Typical cases ----------------------------------------------------------------------------------------------------
