@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from django.db import connection
@@ -14,18 +15,35 @@ logger = logging.getLogger(__name__)
 
 WORKER_TIMEOUT_SECONDS = 3
 
+# Checks the apps add (an app registers its own in AppConfig.ready, so this module imports none): name → a
+# callable answering "ok" or "degraded".
+_checks: dict[str, Callable[[], str]] = {}
+
+
+def register(name: str, check: Callable[[], str]) -> None:
+    _checks[name] = check
+
 
 def check() -> dict[str, str]:
     """Database and broker down make the portal unusable ("error"); no worker only delays tasks ("degraded")."""
     database = _database_state()
     broker, worker = _celery_state()
+    others = {name: _app_state(name, check) for name, check in _checks.items()} if database == "ok" else {}
     if "error" in (database, broker):
         status = "error"
-    elif worker != "ok":
+    elif worker != "ok" or any(state != "ok" for state in others.values()):
         status = "degraded"
     else:
         status = "ok"
-    return {"status": status, "database": database, "broker": broker, "worker": worker}
+    return {"status": status, "database": database, "broker": broker, "worker": worker, **others}
+
+
+def _app_state(name: str, check: Callable[[], str]) -> str:
+    try:
+        return check()
+    except Exception:
+        logger.exception("health check: %s failed", name)
+        return "error"
 
 
 def _database_state() -> str:

@@ -26,6 +26,12 @@ class ProgrammeSettings(TimeStampedModel):
         default=15,
         help_text=_("After the half year ends: 15 makes the reports due on 15 July and 15 January."),
     )
+    # When reminders go out (reminders/finders.py): how far ahead of each deadline, and after how long without contact.
+    remind_request_hours = models.PositiveSmallIntegerField(_("working hours before a request's time limit"), default=4)
+    remind_plan_days = models.PositiveSmallIntegerField(_("days before a plan is due"), default=7)
+    remind_measure_days = models.PositiveSmallIntegerField(_("days before a measure is due"), default=7)
+    remind_report_days = models.PositiveSmallIntegerField(_("days before a half-year report is due"), default=7)
+    remind_no_contact_days = models.PositiveSmallIntegerField(_("days without contact with a unit"), default=30)
     # The team scorecard's weights (绩效评价, reports/scorecard.py), in points out of 100.
     weight_plan = models.PositiveSmallIntegerField(_("weight: plans approved on time"), default=15)
     weight_measures = models.PositiveSmallIntegerField(_("weight: measures completed on time"), default=20)

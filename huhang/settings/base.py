@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "plans",
     "archives",
     "reports",
+    "reminders",
     "demo",
 ]
 
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # With no broker (`make run`), the reminders' finder runs in-process when a cycle is due.
+    "reminders.middleware.InProcessRemindersMiddleware",
 ]
 
 ROOT_URLCONF = "huhang.urls"
@@ -152,6 +155,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="护航 <huhang@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address as its users reach it: the links in reminder e-mails and DingTalk posts start with it.
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: with no broker configured, tasks run in-process (the embedded default for `make run`).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -169,9 +174,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# How often the reminders' finder runs; /healthz says "degraded" when its last run is three cycles old.
+REMINDERS_CYCLE_MINUTES = env.int("REMINDERS_CYCLE_MINUTES", default=5)
 CELERY_BEAT_SCHEDULE = {
     # Proves that beat, the broker and a worker are all alive; later issues add the reminders here.
     "heartbeat": {"task": "huhang.tasks.heartbeat_task", "schedule": 5 * 60.0},
+    # The reminders' finder every cycle, and the outbox's due deliveries (digest, quiet hours over, retries) every
+    # minute. Beat runs once per deployment (docker-compose.yml): two beats would each queue every cycle.
+    "find-reminders": {"task": "reminders.tasks.find_reminders_task", "schedule": REMINDERS_CYCLE_MINUTES * 60.0},
+    "send-due-reminders": {"task": "reminders.tasks.queue_due_deliveries_task", "schedule": 60.0},
     # An uploaded unit list that was checked but never confirmed is deleted after a day.
     "purge-import-jobs": {"task": "units.tasks.purge_import_jobs_task", "schedule": crontab(hour=3, minute=30)},
     # Files kept from an activity or request form sent back with errors, never sent again within a day (hourly).

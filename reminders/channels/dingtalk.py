@@ -1,0 +1,7 @@
+"""DingTalk group robots."""
+
+from __future__ import annotations
+
+
+def send(deliveries) -> None:
+    raise NotImplementedError
