@@ -14,6 +14,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from demo import archive as archives_demo
 from demo import plans as plans_demo
+from demo import reminders as reminders_demo
 from demo import reports as reports_demo
 from demo import teams as teams_demo
 from demo import units as units_demo
@@ -46,12 +47,17 @@ def build_demo(*, password: str) -> list[DemoLogin]:
         ("expert", teams_demo.DEMO_EXPERT, Role.EXPERT, {}, "专家智库"),
         ("unit", "周海燕", Role.UNIT_CONTACT, {"unit": unit}, unit.name),
     ]
+    # Every login has an address, so the demo's reminders show their e-mails too (the leader's, member's and
+    # expert's are their pool entries' addresses; none of these domains receives mail).
+    pool_emails = {person.name: person.email for person in people[:3]}
     logins = []
     for username, full_name, role, binding, scope in accounts:
+        default_domain = "example.com" if role == Role.UNIT_CONTACT else "example.gov.cn"
         user, _ = User.objects.update_or_create(
             username=username,
             defaults={
                 "full_name": full_name,
+                "email": pool_emails.get(full_name) or f"{username}@{default_domain}",
                 "role": role,
                 "division": binding.get("division"),
                 "unit": binding.get("unit"),
@@ -72,6 +78,8 @@ def build_demo(*, password: str) -> list[DemoLogin]:
     plans_demo.build_plans(rng=random.Random("plans-2026"), units=units, actor=bureau_user)
     archives_demo.build_archive(rng=random.Random("archive-2026"), units=units, people=people)
     reports_demo.build_reports(rng=random.Random("reports-2026"), bureau=bureau_user)
+    # Last: the finder reads what every other part wrote.
+    reminders_demo.build_reminders()
     return logins
 
 

@@ -16,7 +16,9 @@ logger = logging.getLogger(__name__)
 WORKER_TIMEOUT_SECONDS = 3
 
 # Checks the apps add (an app registers its own in AppConfig.ready, so this module imports none): name → a
-# callable answering "ok" or "degraded".
+# callable answering "ok" or "degraded" — e.g. "reminders", degraded when the finder's last run is older than three
+# cycles (reminders.services.finder_health). A degraded app makes the status "degraded", never an HTTP 503: the
+# portal still works, only something in the background is late.
 _checks: dict[str, Callable[[], str]] = {}
 
 
@@ -28,7 +30,11 @@ def check() -> dict[str, str]:
     """Database and broker down make the portal unusable ("error"); no worker only delays tasks ("degraded")."""
     database = _database_state()
     broker, worker = _celery_state()
-    others = {name: _app_state(name, check) for name, check in _checks.items()} if database == "ok" else {}
+    # The apps' checks read the database: with it down they are not asked, but their keys stay (same JSON shape).
+    if database == "ok":
+        others = {name: _app_state(name, check) for name, check in _checks.items()}
+    else:
+        others = dict.fromkeys(_checks, "unknown")
     if "error" in (database, broker):
         status = "error"
     elif worker != "ok" or any(state != "ok" for state in others.values()):

@@ -78,6 +78,17 @@ REVIEW_ITEMS: list[NavItem] = [
 
 ADMIN_ITEM = NavItem(_("Administration"), "admin:index", "gear", lambda user: user.is_superuser)
 
+# The user menu (under the user's name in the header): everyone's own reminders first, then the bureau's pages that
+# run the reminders, beside its other settings pages there (templates/base.html).
+USER_ITEMS: list[NavItem] = [
+    NavItem(_("Reminders"), "reminders:list", "bell", lambda user: True),
+    NavItem(_("Reminder settings"), "reminders:preferences", "envelope", lambda user: True),
+]
+BUREAU_ITEMS: list[NavItem] = [
+    NavItem(_("Reminder outbox"), "reminders:outbox", "send", _holds("reminders.view_outbox")),
+    NavItem(_("DingTalk group robots"), "reminders:robots", "robot", _holds("reminders.manage_robots")),
+]
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -97,6 +108,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": items,
         "nav_review": {"label": REVIEW_LABEL, "items": review, "active": active in review} if review else None,
         "nav_admin": admin,
+        "nav_user": _entries(USER_ITEMS, user),
+        "nav_bureau": _entries(BUREAU_ITEMS, user),
     }
 
 

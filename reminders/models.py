@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reminders.kinds import EmailMode, Kind
 
@@ -75,7 +76,7 @@ class Notification(models.Model):
 
 class Delivery(models.Model):
     class Channel(models.TextChoices):
-        EMAIL = "email", _("E-mail")
+        EMAIL = "email", pgettext_lazy("channel", "E-mail")
         DINGTALK = "dingtalk", _("DingTalk group")
 
     class Status(models.TextChoices):

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 CYCLE = datetime.timedelta(minutes=settings.REMINDERS_CYCLE_MINUTES)
 STALE_AFTER_CYCLES = 3
+FINDER_RUNS_KEPT = datetime.timedelta(days=7)
 
 
 @dataclass
@@ -45,7 +46,10 @@ def reminders_find(
 
     now = now or timezone.now()
     with transaction.atomic():
-        run = None if dry_run or kinds is not None else FinderRun.objects.create(started_at=now)
+        run = None
+        if not dry_run and kinds is None:
+            run = FinderRun.objects.create(started_at=now)
+            FinderRun.objects.filter(started_at__lt=now - FINDER_RUNS_KEPT).delete()
         occasions = find_occasions(now=now, kinds=kinds)
         deliveries = planned_deliveries(occasions, now=now)
         if dry_run:
@@ -214,3 +218,91 @@ def delivery_resend(*, delivery: Delivery, now: datetime.datetime | None = None)
     if updated and delivery.not_before <= now:
         transaction.on_commit(lambda: _queue_sending([delivery.pk]))
     return delivery
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The teams' group robots
+
+from urllib.parse import urlsplit  # noqa: E402 - this section's own imports, kept with it
+
+from django.core.exceptions import ValidationError  # noqa: E402
+
+from huhang.locking import locked  # noqa: E402
+from teams.models import Team  # noqa: E402
+
+DINGTALK_SIGN_PREFIX = "SEC"  # DingTalk shows the "加签" secret as "SEC" followed by hex digits
+
+
+@dataclass
+class RobotTestResult:
+    ok: bool
+    error: str = ""  # DingTalk's errcode and errmsg, or why it could not be reached (never a credential)
+
+
+def team_robot_save(*, team: Team, actor: User, webhook_url: str, secret: str = "", is_active: bool) -> TeamRobot:
+    """Sets or changes a team's DingTalk group robot (the bureau's). The webhook must be https: its access_token and
+    every message travel in it. The signing secret is write-only: a blank `secret` keeps the one set, and a robot
+    needs one to be created. Who changed it and when is recorded (updated_by, updated_at)."""
+    webhook_url, secret = webhook_url.strip(), secret.strip()
+    with transaction.atomic():
+        # The team's row is the lock: two people setting up a robot for it at once wait for each other.
+        locked(team)
+        robot = TeamRobot.objects.filter(team=team).first() or TeamRobot(team=team)
+        errors: dict[str, str] = {}
+        if urlsplit(webhook_url).scheme.lower() != "https" or not urlsplit(webhook_url).hostname:
+            errors["webhook_url"] = _("The webhook URL must be an https:// address, as DingTalk gives it.")
+        if secret:
+            if not secret.startswith(DINGTALK_SIGN_PREFIX) or len(secret.split()) != 1:
+                errors["secret"] = _(
+                    "The signing secret starts with “SEC”: copy it from the robot's “additional signature” security "
+                    "setting."
+                )
+        elif not robot.secret:
+            errors["secret"] = _("Enter the robot's signing secret.")
+        if errors:
+            raise ValidationError(errors)
+        robot.webhook_url = webhook_url
+        if secret:
+            robot.secret = secret
+        robot.is_active = is_active
+        robot.updated_by = actor
+        robot.full_clean()
+        robot.save()
+    logger.info("DingTalk robot of team %s saved by user %s (active: %s)", team.pk, actor.pk, is_active)
+    return robot
+
+
+def team_robot_test(*, team: Team) -> RobotTestResult:
+    """Posts a signed test message to the team's group at once, whether the robot is active or not yet (so that the
+    bureau can try it before switching it on), and says whether DingTalk took it."""
+    from django.utils import translation
+
+    from reminders.channels import DeliveryError
+    from reminders.channels.batch import absolute_link
+    from reminders.channels.dingtalk import MESSAGE_LANGUAGE, post_markdown
+
+    robot = TeamRobot.objects.filter(team=team).first()
+    if robot is None:
+        raise ValidationError(_("Set the team's robot first."))
+    with translation.override(MESSAGE_LANGUAGE):
+        title = _("[Huhang] Test message")
+        portal = _("Open the Huhang portal")
+        text = "\n".join(
+            [
+                f"#### {title}",
+                "",
+                _(
+                    "This is a test message from the Huhang portal to the group of %(team)s: the group robot is set "
+                    "up, and the team's reminders will be posted here."
+                )
+                % {"team": team.name},
+                "",
+                f"[{portal}]({absolute_link('/')})",
+            ]
+        )
+    try:
+        post_markdown(robot, title=title, text=text)
+    except DeliveryError as error:
+        logger.warning("DingTalk robot test of team %s failed: %s", team.pk, error)
+        return RobotTestResult(ok=False, error=str(error))
+    return RobotTestResult(ok=True)

@@ -27,6 +27,17 @@ if TYPE_CHECKING:
 
 # ProgrammeSettingsForm's groups of fields, here so that its Meta lists them too.
 _PLAN_FIELDS = ["first_plans_due", "plan_due_days"]
+# When reminders go out (reminders/finders.py), with the range each may take: a request's first limit is one working
+# day (8 working hours), so a reminder two days ahead would come before the request does; a plan, a measure or a
+# report reminded of months ahead is noise; and regular contact (常态化对接) is weeks, not days or years.
+_REMINDER_BOUNDS = {
+    "remind_request_hours": (1, 16),
+    "remind_plan_days": (1, 60),
+    "remind_measure_days": (1, 60),
+    "remind_report_days": (1, 30),
+    "remind_no_contact_days": (7, 180),
+}
+_REMINDER_FIELDS = list(_REMINDER_BOUNDS)
 _WEIGHT_FIELDS = [
     "weight_plan",
     "weight_measures",
@@ -38,11 +49,13 @@ _WEIGHT_FIELDS = [
 
 
 class ProgrammeSettingsForm(forms.ModelForm):
-    """The programme's deadlines and the scorecard's weights. The plan deadlines go through
+    """The programme's deadlines, when reminders go out and the scorecard's weights. The plan deadlines go through
     plans.services.plan_deadlines_update, which recomputes the open plans' due dates; the rest is saved as the form
     holds it (reports/views/home.py)."""
 
     PLAN_FIELDS = _PLAN_FIELDS
+    REMINDER_FIELDS = _REMINDER_FIELDS
+    REMINDER_BOUNDS = _REMINDER_BOUNDS
     WEIGHT_FIELDS = _WEIGHT_FIELDS
     # A report due more than a quarter after its half year is no use; and the units' feedback on a half year is asked
     # until its report is due, which must end before the next half year's last month (reports/feedback.py).
@@ -51,10 +64,15 @@ class ProgrammeSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ProgrammeSettings
-        fields = [*_PLAN_FIELDS, "report_due_days", *_WEIGHT_FIELDS]
+        fields = [*_PLAN_FIELDS, "report_due_days", *_REMINDER_FIELDS, *_WEIGHT_FIELDS]
         widgets = {"first_plans_due": DateInput()}
         labels = {
             "report_due_days": _("Days after the half year to submit its report"),
+            "remind_request_hours": _("Working hours before a request's time limit"),
+            "remind_plan_days": _("Days before a plan is due"),
+            "remind_measure_days": _("Days before a measure is due"),
+            "remind_report_days": _("Days before a half-year report is due"),
+            "remind_no_contact_days": _("Days without contact with a unit"),
             "weight_plan": _("Plans approved on time"),
             "weight_measures": _("Measures completed on time"),
             "weight_contact": _("Regular contact with each unit"),
@@ -64,16 +82,44 @@ class ProgrammeSettingsForm(forms.ModelForm):
         }
         help_texts = {"report_due_days": ""}  # the page spells out the due dates the days give
 
+    # What each reminder setting does, with its range (the bounds above).
+    REMINDER_HELP = {
+        "remind_request_hours": _(
+            "The serving team is reminded this many working hours (9:00–17:00 on working days) before a request "
+            "must be accepted or answered: from %(low)s to %(high)s."
+        ),
+        "remind_plan_days": _(
+            "The team is reminded of a plan not yet approved this many days before it is due: from %(low)s to %(high)s."
+        ),
+        "remind_measure_days": _(
+            "A measure's owner and the team leader are reminded: from %(low)s to %(high)s days ahead."
+        ),
+        "remind_report_days": _("The team is reminded of its half-year report: from %(low)s to %(high)s days ahead."),
+        "remind_no_contact_days": _(
+            "The team leader is reminded of a unit with no recorded service for this many days (regular contact, "
+            "常态化对接): from %(low)s to %(high)s."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._bound_range("report_due_days", 1, self.REPORT_DUE_DAYS_MAX)
+        for name, (low, high) in self.REMINDER_BOUNDS.items():
+            self._bound_range(name, low, high)
+            self.fields[name].help_text = self.REMINDER_HELP[name] % {"low": low, "high": high}
         for name in self.WEIGHT_FIELDS:
             self._bound_range(name, 0, self.WEIGHTS_TOTAL)
 
     def _bound_range(self, name: str, low: int, high: int) -> None:
+        """The field takes whole numbers from `low` to `high`; the model field's own wider bounds (0 for a
+        positive integer) are dropped, so that a value out of range gets one message, with the range's end."""
         field = self.fields[name]
         field.min_value, field.max_value = low, high
-        field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+        field.validators = [
+            validator
+            for validator in field.validators
+            if not isinstance(validator, MinValueValidator | MaxValueValidator)
+        ] + [MinValueValidator(low), MaxValueValidator(high)]
         field.widget.attrs.update(min=low, max=high)
 
     def clean(self):
@@ -101,6 +147,10 @@ class ProgrammeSettingsForm(forms.ModelForm):
     @property
     def deadline_fields(self) -> list[BoundField]:
         return [self[name] for name in [*self.PLAN_FIELDS, "report_due_days"]]
+
+    @property
+    def reminder_fields(self) -> list[BoundField]:
+        return [self[name] for name in self.REMINDER_FIELDS]
 
     @property
     def weight_fields(self) -> list[BoundField]:

@@ -1,14 +1,18 @@
 """Tasks through the real broker and a real worker (CI exports CELERY_BROKER_URL pointing at Redis)."""
 
+import datetime
 import os
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.fixups.django import DjangoWorkerFixup
 from django.urls import reverse
+from django.utils import timezone
 
 from huhang.celery import app
 from huhang.tasks import heartbeat_task, ping_task
+from reminders.models import FinderRun
+from reminders.tasks import find_reminders_task, queue_due_deliveries_task
 
 pytestmark = pytest.mark.broker
 
@@ -52,6 +56,17 @@ def test_a_task_makes_the_round_trip_through_the_broker(real_worker):
 
 
 def test_healthz_sees_the_broker_and_a_worker(client, db, real_worker):
+    # The reminders' finder ran a minute ago, as beat has it run every cycle.
+    started = timezone.now() - datetime.timedelta(minutes=1)
+    FinderRun.objects.create(started_at=started, finished_at=started + datetime.timedelta(seconds=1))
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok", "reminders": "ok"}
+
+
+def test_beat_runs_the_reminders_finder_every_cycle_and_the_outbox_every_minute(settings):
+    schedule = app.conf.beat_schedule
+    assert schedule["find-reminders"]["task"] == find_reminders_task.name
+    assert schedule["find-reminders"]["schedule"] == settings.REMINDERS_CYCLE_MINUTES * 60
+    assert schedule["send-due-reminders"]["task"] == queue_due_deliveries_task.name
+    assert schedule["send-due-reminders"]["schedule"] == 60

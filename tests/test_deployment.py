@@ -1,6 +1,6 @@
 """Deployment: the production settings pass `check --deploy` and refuse to start without their secrets;
 the image's build step loads them with its throwaway values; docker-compose.yml is valid, defines the expected
-services and fails loudly without SECRET_KEY.
+services, fails loudly without a required variable, runs exactly one Celery beat and lets the workers scale.
 
 The compose tests need a compose tool (`apt-get install -y --no-install-recommends docker-compose`);
 without one they are skipped, except under CI (CI=true), where a missing tool fails them.
@@ -151,6 +151,8 @@ REQUIRED = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "portal.example.gov.cn",
     "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
+    # Every reminder links to the portal: a default (the laptop's 127.0.0.1) would send dead links to everyone.
+    "PORTAL_URL": "https://portal.example.gov.cn",
 }
 
 
@@ -180,3 +182,60 @@ def test_compose_defines_exactly_the_services(request):
     else:
         services = list(yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))["services"])
     assert sorted(services) == sorted(SERVICES)
+
+
+# --- One beat, N workers ---------------------------------------------------------------------------------------------
+
+
+def resolved_services(compose) -> dict[str, dict]:
+    """Each service as `compose config` resolves it (anchors merged, variables substituted): its top-level keys, its
+    command's words and deploy.replicas. Read from the printed YAML without a YAML library (PyYAML is not a
+    dependency): two spaces a level; a list's items at its key's indent (Compose v1) or deeper (v2)."""
+    result = compose("config", **REQUIRED)
+    assert result.returncode == 0, result.stdout + result.stderr
+    services: dict[str, dict] = {}
+    service = key = section = None
+    for line in result.stdout.splitlines():
+        indent, text = len(line) - len(line.lstrip(" ")), line.strip()
+        if indent == 0:
+            section = text.rstrip(":")
+            continue
+        if section != "services" or not text:
+            continue
+        if indent == 2:
+            service = services.setdefault(text.rstrip(":"), {"keys": set(), "command": [], "replicas": None})
+        elif indent == 4 and not text.startswith("- "):
+            key = text.split(":", 1)[0]
+            service["keys"].add(key)
+            if key == "command" and text != "command:":  # a command written as one string
+                service["command"] = text.split(":", 1)[1].strip().strip("'\"").split()
+        elif key == "command" and text.startswith("- ") and indent <= 6:
+            service["command"].append(text[2:].strip().strip("'\""))
+        elif key == "deploy" and text.startswith("replicas:"):
+            service["replicas"] = int(text.split(":", 1)[1])
+    return services
+
+
+def test_compose_runs_exactly_one_beat(compose):
+    services = resolved_services(compose)
+    beats = [name for name, service in services.items() if "beat" in service["command"]]
+    assert beats == ["beat"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "huhang", "beat"]
+    assert services["beat"]["replicas"] == 1
+    # No worker runs an embedded beat of its own.
+    for name, service in services.items():
+        assert not {"-B", "--beat"} & set(service["command"]), name
+
+
+def test_compose_workers_scale_side_by_side(compose):
+    """`docker compose up --scale worker=3` starts three: nothing in the worker is fixed per container."""
+    worker = resolved_services(compose)["worker"]
+    assert worker["command"][:4] == ["celery", "-A", "huhang", "worker"]
+    assert not {"container_name", "hostname", "ports"} & worker["keys"]
+    assert worker["replicas"] is None  # the number of workers is the operator's (`--scale`), not the file's
+
+
+def test_compose_gives_every_app_container_the_portal_address_and_the_cycle(compose):
+    result = compose("config", **REQUIRED)
+    assert result.stdout.count("PORTAL_URL: https://portal.example.gov.cn") == 4  # migrate, web, worker, beat
+    assert result.stdout.count("REMINDERS_CYCLE_MINUTES:") == 4

@@ -43,6 +43,10 @@ REVIEW = {
     Role.UNIT_CONTACT: set(),
 }
 
+# The user menu (under the user's name): everyone's own reminders; the bureau's reminder pages beside its settings.
+USER_MENU = {"/reminders/", "/reminders/preferences/"}
+BUREAU_MENU = {Role.BUREAU: {"/reminders/outbox/", "/reminders/robots/"}}
+
 
 def _urls(menu) -> set[str]:
     entries = menu["nav_items"] + menu["nav_admin"] + (menu["nav_review"]["items"] if menu["nav_review"] else [])
@@ -60,6 +64,18 @@ def test_each_role_sees_its_entries(rf, users, role):
     menu = navigation(request)
     assert _urls(menu) == EXPECTED[role] | REVIEW[role]
     assert (menu["nav_review"] is None) == (not REVIEW[role])
+    assert {item["url"] for item in menu["nav_user"]} == USER_MENU
+    assert {item["url"] for item in menu["nav_bureau"]} == BUREAU_MENU.get(role, set())
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_the_user_menu_shows_the_reminders_and_the_bureaus_reminder_pages(client, users, role):
+    client.force_login(users[role])
+    page = client.get("/accounts/password/").text
+    for url in USER_MENU | BUREAU_MENU.get(role, set()):
+        assert f'class="dropdown-item" href="{url}"' in page
+    for url in BUREAU_MENU[Role.BUREAU] - BUREAU_MENU.get(role, set()):
+        assert f'href="{url}"' not in page
 
 
 def test_a_superuser_sees_the_menu_of_their_role_and_the_administration(rf, users, django_assert_num_queries):

@@ -419,6 +419,9 @@ def _stories(rng, served: list[Served], pool: list[Person], demo_expert: Person 
         stories.append(
             _story(rng, s, kind, submitted, path, limits, refer=refer, expert=expert, late=rng.random() < 0.12)
         )
+    if served[0].showcase:
+        # A generator of its own: the stories above stay what they were before these two were added.
+        stories += _last_week(random.Random("last-week-2026"), served[0])
     return stories
 
 
@@ -462,6 +465,43 @@ def _showcase(rng, s: Served, limits, demo_expert: Person | None) -> list[Story]
     return [
         _story(rng, s, kind, submitted, path, limits, **(options | extra)) for kind, submitted, path, extra in cases
     ]
+
+
+def _last_week(rng, s: Served) -> list[Story]:
+    """Two requests of the demo unit from the week before the demo's today, at fixed moments, so that the demo's
+    finder cycle (demo/reminders.py) finds recent events for the unit's contact and the city's officer: one answered
+    on Monday 23 November (the contact's bell), one referred on Tuesday 24 November to the IP department of the unit's
+    county, whose officers and the city's read it (the officer's bell)."""
+
+    def at(day: int, hour: int, minute: int = 0) -> datetime.datetime:
+        return datetime.datetime(2026, 11, day, hour, minute, tzinfo=TZ)
+
+    leader, member = s.people[0].user, s.people[-1].user
+    county = s.unit.division
+    city = county.city or county
+    facts = {"topic": rng.choice(s.topics), "n": rng.randint(2, 9), "m": rng.randint(2, 9), "city": city.name}
+    stories = []
+    for kind in (RequestKind.CONSULTATION, RequestKind.ENFORCEMENT):
+        ask = rng.choice([a for a in ASKS[kind] if a.title not in s.asked] or ASKS[kind])
+        s.asked.add(ask.title)
+        ask = ask._replace(**{f: getattr(ask, f).format(**facts) for f in Ask._fields})
+        stories.append(
+            Story(s, kind, ask, s.contact_user, at(19, 10, 20) if kind == RequestKind.CONSULTATION else at(20, 9, 50))
+        )
+    answered, referred = stories
+    answered.steps = [
+        ("submit", answered.submitted_at, None),
+        ("accept", at(19, 15, 5), leader),
+        ("answer", at(23, 16, 40), (leader, answered.ask.answer)),
+    ]
+    department = f"{city.name}{county.name if county.city_id else ''}知识产权部门"
+    note = f"该事项涉及属地执法协作，团队已将材料转交{department}，请协助跟进办理。"
+    referred.steps = [
+        ("submit", referred.submitted_at, None),
+        ("accept", at(20, 14, 30), member),
+        ("refer_division", at(24, 10, 15), (member, county, note)),
+    ]
+    return stories
 
 
 def _story(
@@ -627,6 +667,12 @@ def _play(story: Story, stamps: Stamps) -> None:
                 referred_on=at.date(),
                 note=note,
                 at=at,
+            )
+            stamps.referrals[referral.pk] = [at, at]
+        elif op == "refer_division":  # to the IP department of the unit's county: its officers read it
+            actor, division, note = data
+            referral = request_refer(
+                actor=actor, request=request, division=division, referred_on=at.date(), note=note, at=at
             )
             stamps.referrals[referral.pk] = [at, at]
         elif op == "dept_reply":

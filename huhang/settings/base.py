@@ -176,6 +176,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # How often the reminders' finder runs; /healthz says "degraded" when its last run is three cycles old.
 REMINDERS_CYCLE_MINUTES = env.int("REMINDERS_CYCLE_MINUTES", default=5)
+# With no broker the web process runs the cycle itself (reminders/middleware.py).
+REMINDERS_IN_PROCESS = env.bool("REMINDERS_IN_PROCESS", default=not CELERY_BROKER_URL)
 CELERY_BEAT_SCHEDULE = {
     # Proves that beat, the broker and a worker are all alive; later issues add the reminders here.
     "heartbeat": {"task": "huhang.tasks.heartbeat_task", "schedule": 5 * 60.0},

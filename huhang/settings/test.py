@@ -19,3 +19,5 @@ WHITENOISE_USE_FINDERS = True
 # Tasks run inline in unit tests even when CI provides a broker; the broker tests start a real worker themselves
 # (tests/test_celery_broker.py), so no test can wait forever on a queue nobody consumes.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests run cycles themselves; a background thread would race their transactions.
+REMINDERS_IN_PROCESS = False
