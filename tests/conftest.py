@@ -9,13 +9,23 @@ from tests.factories import UnitFactory, UserFactory, division
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """A reused test database may have lost the migration's divisions to a transactional test's flush."""
+    """A reused test database may have lost the migrations' rows (divisions, the units' feedback questions) to a
+    transactional test's flush."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    from reports.models import FeedbackQuestion
     from units.divisions import load_zhejiang_divisions
     from units.models import Division
+
+    add_questions = import_module("reports.migrations.0002_feedback_questions").add_questions
 
     with django_db_blocker.unblock():
         if not Division.objects.exists():
             load_zhejiang_divisions(Division)
+        if not FeedbackQuestion.objects.exists():
+            add_questions(django_apps, None)
 
 
 @pytest.fixture
