@@ -1,7 +1,10 @@
 """The user model and the roles of DOMAIN.md."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +15,14 @@ class Role(models.TextChoices):
     TEAM_MEMBER = "team_member", _("Service team member")
     EXPERT = "expert", _("Domain expert")
     UNIT_CONTACT = "unit_contact", _("Unit contact")
+
+
+# MLPS 2.0 level 3: staff change their password periodically. Unit contacts and experts log in rarely and see only
+# their own unit's or invitation's records, so the rule is for the roles that see many units.
+PASSWORD_MAX_AGE = timedelta(days=90)
+ROLES_WITH_PASSWORD_MAX_AGE = frozenset({Role.BUREAU, Role.OFFICER, Role.TEAM_MEMBER})
+# How many of a user's passwords (the current one included) a new password may not repeat.
+PASSWORD_HISTORY_LENGTH = 5
 
 
 class User(AbstractUser):
@@ -55,6 +66,8 @@ class User(AbstractUser):
     # Set when the bureau creates the login or resets its password: the initial password is known to two people,
     # so the middleware (accounts/middleware.py) sends the user to the password page until they choose their own.
     must_change_password = models.BooleanField(_("must change the password"), default=False)
+    # Stamped by save (below) after any set_password, whoever sets it: the 90-day rule for staff counts from here.
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -83,3 +96,40 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        # `_password` is the raw password set_password keeps until the save (AbstractBaseUser). A re-hash at login
+        # (check_password when the hasher changed) clears it before saving: the same password, the date unchanged.
+        if self._password is not None:
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "password" in update_fields:  # the services' and demo seeder's saves
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+
+    def password_expired(self, now=None) -> bool:
+        """A staff login whose password is older than PASSWORD_MAX_AGE must change it (accounts/middleware.py)."""
+        if self.role not in ROLES_WITH_PASSWORD_MAX_AGE:
+            return False
+        return (now or timezone.now()) - self.password_changed_at > PASSWORD_MAX_AGE
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's last PASSWORD_HISTORY_LENGTH passwords, so that a new one repeats none of them.
+
+    Written by accounts.password_validation.PasswordHistoryValidator.password_changed, which Django calls after any
+    save of a password set with set_password (the services, the password page, the admin, the demo seeder).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password"), max_length=128)  # a hash, as in User.password
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

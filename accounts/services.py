@@ -161,11 +161,11 @@ def user_password_reset(*, actor: User, user: User) -> NewPassword:
 @transaction.atomic
 def user_password_change(*, user: User, password: str) -> User:
     """The user sets their own password (after checking the old one on the form); the initial one is then gone."""
-    validate_password(password, user)
     if user.check_password(password):
         same = ValidationError(_("Choose a password different from the current one."), code="same_password")
         raise ValidationError({"new_password1": same})
-    user.set_password(password)
+    validate_password(password, user)  # the rules of AUTH_PASSWORD_VALIDATORS, the last 5 passwords among them
+    user.set_password(password)  # the save stamps password_changed_at, which restarts the 90 days
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     return user

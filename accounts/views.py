@@ -25,6 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 from accounts import selectors, services
 from accounts.filters import LoginFilter
 from accounts.forms import StaffLoginForm
+from accounts.models import PASSWORD_MAX_AGE
 from huhang.forms import add_service_error
 from huhang.pagination import PAGE_SIZE
 
@@ -127,6 +128,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Why the middleware sent a staff user here; an initial password has its own explanation in the template.
+        if request.user.password_expired() and not request.user.must_change_password:
+            messages.warning(
+                request,
+                _(
+                    "Your password is more than %(days)d days old. Staff logins change their password at least "
+                    "every %(days)d days: choose a new one to continue."
+                )
+                % {"days": PASSWORD_MAX_AGE.days},
+            )
+        return super().get(request, *args, **kwargs)
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         forced = self.request.user.must_change_password

@@ -2,8 +2,9 @@
 
 An upload is refused, with the reason, when its type is not on the allow-list, when it is larger than
 `settings.ATTACHMENT_MAX_BYTES`, when its content is not what its extension says (an .exe renamed .pdf), or when an
-Office file (a zip inside) looks like a zip bomb. The zip check is shared with the unit import
-(huhang/uploads.py): the same limits, read from the zip's central directory before anything is decompressed.
+Office file (a zip inside) looks like a zip bomb or holds macros or external links. The zip checks are shared with
+the unit import (huhang/uploads.py): the same limits, read from the zip's central directory before anything is
+decompressed, and the same rules for what may not be inside.
 """
 
 from __future__ import annotations
@@ -19,12 +20,28 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from huhang.uploads import zip_members_unsafe
+from huhang.uploads import (
+    OFFICE_EXTERNAL_LINKS,
+    OFFICE_MACROS,
+    OFFICE_MALFORMED,
+    OFFICE_REFUSAL_MESSAGES,
+    office_refusal,
+    zip_members_unsafe,
+)
 
 # extension → (content type sent on download, what `filetype` must recognise, the folder an Office zip holds)
 # The codes check_upload refuses a file with: forms show such an error on their files field.
 UPLOAD_ERROR_CODES = frozenset(
-    {"type_not_allowed", "too_large", "empty", "content_mismatch", "unsafe_zip", "staged_gone"}
+    {
+        "type_not_allowed",
+        "too_large",
+        "empty",
+        "content_mismatch",
+        "unsafe_zip",
+        OFFICE_MACROS,
+        OFFICE_EXTERNAL_LINKS,
+        "staged_gone",
+    }
 )
 
 ALLOWED_TYPES: dict[str, tuple[str, str, str | None]] = {
@@ -60,7 +77,7 @@ def clean_name(name: str) -> str:
 
 def check_upload(upload: UploadedFile) -> CheckedUpload:
     """Validates one upload; raises ValidationError with a code (type_not_allowed, too_large, empty,
-    content_mismatch, unsafe_zip) and a message that says why."""
+    content_mismatch, unsafe_zip, office_macros, office_external_links) and a message that says why."""
     name = clean_name(upload.name or "")
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in ALLOWED_TYPES:
@@ -90,6 +107,19 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
             _("%(name)s expands to far more data than it holds and was refused as unsafe."),
             code="unsafe_zip",
             params={"name": name},
+        )
+    refusal = _office_refusal(upload) if folder else None
+    if refusal == OFFICE_MALFORMED:
+        raise ValidationError(
+            _("The content of %(name)s is not a %(type)s file."),
+            code="content_mismatch",
+            params={"name": name, "type": extension.upper()},
+        )
+    if refusal:
+        raise ValidationError(
+            _("%(name)s was refused: %(reason)s"),
+            code=refusal,
+            params={"name": name, "reason": OFFICE_REFUSAL_MESSAGES[refusal]},
         )
     upload.seek(0)
     return CheckedUpload(file=upload, name=name, extension=extension, content_type=content_type, size=upload.size)
@@ -126,5 +156,16 @@ def _unsafe_zip(upload: UploadedFile) -> bool:
             return zip_members_unsafe(archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return True
+    finally:
+        upload.seek(0)
+
+
+def _office_refusal(upload: UploadedFile) -> str | None:
+    """Macros or external links in an Office file (huhang/uploads.py); the zip has passed _unsafe_zip."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return office_refusal(archive)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return OFFICE_MALFORMED
     finally:
         upload.seek(0)

@@ -108,13 +108,15 @@ def plan_pdf(*, version: PlanVersion) -> bytes:
     """The version as PDF bytes (~1 s for a plan of a few pages)."""
     from weasyprint import HTML  # imported here: loading Pango costs ~0.5 s that no other page should pay
 
+    from huhang.pdf_fetching import BASE_URL, StaticFilesFetcher  # reads only the project's static files
+
     require_font()
     document = plan_document(version=version)
     html = render_to_string(
         "plans/pdf.html",
         {"doc": document, "version": document.version, "font_family": FONT_FAMILY},
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
 
 
 def plan_pdf_filename(*, version: PlanVersion) -> str:

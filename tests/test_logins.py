@@ -304,13 +304,14 @@ def test_with_an_initial_password_only_the_password_page_logout_and_language_ans
 
 def test_the_new_password_must_differ_from_the_initial_one(client, users):
     user = users[Role.EXPERT]
+    user.set_password(NEW_PASSWORD)  # one that meets every other rule: only its sameness is refused
     user.must_change_password = True
     user.save()
     client.force_login(user)
 
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD},
+        {"old_password": NEW_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
 
     assert response.status_code == 200

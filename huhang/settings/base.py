@@ -4,6 +4,7 @@ Every value that differs between a laptop and the bureau's servers is read from 
 (django-environ); `.env.example` documents each one. `local`, `test` and `production` only change defaults.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "axes",
     "huhang",
     "accounts",
     "units",
@@ -49,6 +51,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store on every response to a signed-in user and on every download; below WhiteNoise, so
+    # static files keep their caching.
+    "huhang.cache_headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Chinese unless the language switch's cookie says otherwise; never the browser's Accept-Language.
     "huhang.language.LanguageCookieMiddleware",
@@ -66,6 +71,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # With no broker (`make run`), the reminders' finder runs in-process when a cycle is due.
     "reminders.middleware.InProcessRemindersMiddleware",
+    # Turns a login refused by the lockout (accounts/lockout.py) into its page; last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "huhang.urls"
@@ -108,18 +115,38 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# The login lockout (accounts/lockout.py): 5 failures lock a username for 30 minutes whatever the address, 20
+# failures of any usernames lock an address; the time runs from the last failure, and attempts while locked do
+# not extend it. A success before the limit forgets the username's failures.
+AXES_FAILURE_LIMIT = 5
+LOGIN_IP_FAILURE_LIMIT = 20
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The reverse proxy's X-Forwarded-For is believed only from these addresses or networks (accounts/client_ip.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 # Django's rules with the portal's own sentences (Django's Chinese catalogue misses some of them).
+# MLPS 2.0 level 3 (GB/T 22239-2019): 12 characters of 3 of the 4 kinds, not common, not like the user's names, none
+# of the last 5. The 90-day change for staff is accounts.models.PASSWORD_MAX_AGE.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.password_validation.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "accounts.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.PasswordHistoryValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -230,5 +257,7 @@ LOGGING = {
         # WeasyPrint logs each of its seven steps per PDF at INFO; its warnings (a missing font, a bad image) stay.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes announces itself at INFO in every process and command; its warnings (lockouts) stay.
+        "axes": {"level": "WARNING"},
     },
 }

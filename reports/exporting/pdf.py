@@ -73,6 +73,8 @@ def write_pdf(document: ReportDocument, *, on_part: Callable[[int], None] | None
     charts drawn); the page layout of the whole follows."""
     from weasyprint import HTML  # imported here: loading Pango costs ~0.5 s that no page should pay
 
+    from huhang.pdf_fetching import BASE_URL, StaticFilesFetcher  # reads only the project's static files
+
     require_font()
     parts: list[RenderedPart] = []
     for number, part in enumerate(document.parts, start=1):
@@ -92,7 +94,7 @@ def write_pdf(document: ReportDocument, *, on_part: Callable[[int], None] | None
             "font_family": FONT_FAMILY,
         },
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
 
 
 def chapter_number(number: int) -> str:

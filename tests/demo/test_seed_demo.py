@@ -9,6 +9,7 @@ from collections import defaultdict
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from accounts.models import Role, User
 from archives.models import Activity, ActivityMeasure, Referral, Request, RequestMessage
@@ -36,7 +37,7 @@ def test_a_second_run_changes_nothing_and_prints_one_working_login_per_role(seed
     assert [model.objects.count() for model in TABLES] == counts
 
     for username in DEMO_USERNAMES:
-        assert authenticate(username=username, password="Demo-password-1") is not None, username
+        assert authenticate(HttpRequest(), username=username, password="Demo-password-1") is not None, username
     assert {u.role for u in User.objects.filter(username__in=DEMO_USERNAMES)} == set(Role)
     officer = User.objects.get(username="officer")
     assert officer.division.name == "杭州市"

@@ -21,7 +21,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from huhang.text import clean_text, normalise_identifier
-from huhang.uploads import ZIP_MAGIC, zip_members_unsafe
+from huhang.uploads import OFFICE_MALFORMED, ZIP_MAGIC, office_refusal, zip_members_unsafe
 from units.credit_code import normalise_credit_code, validate_credit_code
 from units.importing.columns import CATEGORY_LABELS, CATEGORY_NAMES, COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS
 from units.importing.result import ImportResult, Problem, UnitRow
@@ -58,12 +58,15 @@ def inspect_file(path: str | Path) -> list[Problem]:
         return [Problem(None, "", "not_xlsx")]
     try:
         with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
+            if zip_members_unsafe(archive.infolist()):
+                return [Problem(None, "", "unsafe_zip")]
+            # Macros or external links (huhang/uploads.py): refused like an attachment, with the same reason.
+            refusal = office_refusal(archive)
     except (zipfile.BadZipFile, OSError, ValueError):
         return [Problem(None, "", "not_xlsx")]
-    if zip_members_unsafe(members):
-        return [Problem(None, "", "unsafe_zip")]
-    return []
+    if refusal == OFFICE_MALFORMED:
+        return [Problem(None, "", "not_xlsx")]
+    return [Problem(None, "", refusal)] if refusal else []
 
 
 def read_file(path: str | Path) -> ImportResult:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from huhang.uploads import OFFICE_REFUSAL_MESSAGES
 from units.credit_code import MESSAGES as CREDIT_CODE_MESSAGES
 from units.importing.columns import COLUMNS_BY_FIELD
 from units.models import Unit
@@ -22,6 +23,8 @@ MESSAGES = {
         "This is an old Excel file (.xls) or a workbook with a password: save it as .xlsx without a password "
         "and upload it again."
     ),
+    # Macros or external links (huhang/uploads.py): the attachments' reason, word for word.
+    **OFFICE_REFUSAL_MESSAGES,
     "unsafe_zip": _("The file is packed unlike any spreadsheet and was refused for safety."),
     "no_header": _("No header row was found in the first %(rows)s rows: the list needs the columns %(columns)s."),
     "missing_column": _("The column %(column)s is missing."),
