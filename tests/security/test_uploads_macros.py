@@ -204,7 +204,10 @@ def test_an_attachment_with_macros_is_refused_with_the_reason(case):
 @pytest.mark.parametrize("case", [case for case, (name, _build) in MACRO_FILES.items() if name.endswith(".xlsx")])
 def test_the_unit_import_refuses_a_workbook_with_macros_before_opening_it(case, tmp_path):
     assert refusal_of_import(MACRO_FILES[case][1](), tmp_path) == OFFICE_MACROS
-    assert [problem.code for problem in read_file(tmp_path / "名单.xlsx").problems] == [OFFICE_MACROS]
+    problems = read_file(tmp_path / "名单.xlsx").problems
+    assert [problem.code for problem in problems] == [OFFICE_MACROS]
+    # The import page says why in the attachments' words (units/importing/result.py).
+    assert problems[0].describe() == str(OFFICE_REFUSAL_MESSAGES[OFFICE_MACROS])
 
 
 # --- External links ------------------------------------------------------------------------------------------------
