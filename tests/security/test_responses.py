@@ -44,10 +44,11 @@ def assert_not_stored(response) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_a_signed_in_user_gets_is_not_stored(client, users, role, page):
+# Not "page": that is pytest-playwright's fixture, and a parameter of that name regroups the browser journeys.
+@pytest.mark.parametrize("url_name", PAGES)
+def test_every_page_a_signed_in_user_gets_is_not_stored(client, users, role, url_name):
     client.force_login(users[role])
-    response = client.get(reverse(page))
+    response = client.get(reverse(url_name))
     assert response.status_code in (200, 302, 403)  # refused or sent on (a unit contact to their unit): not stored
     assert_not_stored(response)
 
