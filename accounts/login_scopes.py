@@ -8,7 +8,13 @@ from django.db.models import QuerySet
 from accounts.models import Role, User
 from accounts.scopes import declare, declare_all
 
-declare_all(User, Role.BUREAU, rule="every login (the bureau creates, disables and resets them)")
+declare_all(User, Role.BUREAU, rule="every login (the bureau gives contacts and the pool their logins)")
+declare_all(
+    User,
+    Role.SYSTEM_ADMIN,
+    Role.SECURITY_ADMIN,
+    rule="every login (the system administrator keeps them, the security administrator their credentials)",
+)
 
 
 @declare(
@@ -17,6 +23,7 @@ declare_all(User, Role.BUREAU, rule="every login (the bureau creates, disables a
     Role.TEAM_MEMBER,
     Role.EXPERT,
     Role.UNIT_CONTACT,
+    Role.AUDIT_ADMIN,
     rule="their own login only: logins are the bureau's register",
 )
 def _own_login(user: User) -> QuerySet[User]:

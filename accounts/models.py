@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,14 +15,38 @@ class Role(models.TextChoices):
     TEAM_MEMBER = "team_member", _("Service team member")
     EXPERT = "expert", _("Domain expert")
     UNIT_CONTACT = "unit_contact", _("Unit contact")
+    # 三员分立 (MLPS 2.0 level 3, separation of the three administrators): none of them reads business records by
+    # being an administrator (accounts/scopes.py refuses them any scope outside ADMINISTRATION_APPS).
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
+
+
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# The programme's own roles, in the order of Role: every business record's scope names each of them.
+BUSINESS_ROLES = tuple(role for role in Role if role not in ADMIN_ROLES)
+# The apps whose records an administrator may be given a scope on: the logins and the audit trail, nothing else.
+ADMINISTRATION_APPS = frozenset({"accounts", "audit"})
+# The roles that sign in with a second factor (TOTP); unit contacts and experts may choose to.
+SECOND_FACTOR_REQUIRED_ROLES = frozenset({Role.BUREAU, Role.OFFICER, Role.TEAM_MEMBER, *ADMIN_ROLES})
+# The roles with at most one live session: a new login ends the old one.
+SINGLE_SESSION_ROLES = SECOND_FACTOR_REQUIRED_ROLES
 
 
 # MLPS 2.0 level 3: staff change their password periodically. Unit contacts and experts log in rarely and see only
 # their own unit's or invitation's records, so the rule is for the roles that see many units.
 PASSWORD_MAX_AGE = timedelta(days=90)
-ROLES_WITH_PASSWORD_MAX_AGE = frozenset({Role.BUREAU, Role.OFFICER, Role.TEAM_MEMBER})
+ROLES_WITH_PASSWORD_MAX_AGE = frozenset({Role.BUREAU, Role.OFFICER, Role.TEAM_MEMBER, *ADMIN_ROLES})
 # How many of a user's passwords (the current one included) a new password may not repeat.
 PASSWORD_HISTORY_LENGTH = 5
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`manage.py createsuperuser` makes the first system administrator of a new deployment: the admin and the
+        logins, no business records (accounts/scopes.py)."""
+        extra_fields.setdefault("role", Role.SYSTEM_ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -71,6 +95,8 @@ class User(AbstractUser):
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
+    objects = PortalUserManager()
+
     class Meta:
         ordering = ["username"]
         verbose_name = _("user")
@@ -87,6 +113,12 @@ class User(AbstractUser):
                 name="user_unit_contact_has_exactly_unit",
                 condition=(models.Q(role="unit_contact", unit__isnull=False) | ~models.Q(role="unit_contact"))
                 & (models.Q(role="unit_contact") | models.Q(unit__isnull=True)),
+            ),
+            # The superuser flag grants nothing by itself (accounts/backends.py); it is kept for the system
+            # administrator that createsuperuser makes, and no one else may carry it.
+            models.CheckConstraint(
+                name="user_only_system_admins_are_superusers",
+                condition=models.Q(role="system_admin") | models.Q(is_superuser=False),
             ),
             models.CheckConstraint(
                 name="user_only_unit_contacts_have_a_contact",
@@ -106,6 +138,21 @@ class User(AbstractUser):
             if update_fields is not None and "password" in update_fields:  # the services' and demo seeder's saves
                 kwargs["update_fields"] = {*update_fields, "password_changed_at"}
         super().save(*args, **kwargs)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        # No superuser shortcut (accounts/backends.py): the flag grants nothing the role does not.
+        from django.contrib.auth.models import _user_has_perm
+
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        from django.contrib.auth.models import _user_has_module_perms
+
+        return self.is_active and _user_has_module_perms(self, app_label)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role in ADMIN_ROLES
 
     def password_expired(self, now=None) -> bool:
         """A staff login whose password is older than PASSWORD_MAX_AGE must change it (accounts/middleware.py)."""
@@ -133,3 +180,38 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class LoginSession(models.Model):
+    """One signed-in browser: the session it holds, from where, since when, and why it ended.
+
+    Written at login and logout (accounts/sessions.py). It makes "end this user's sessions" one indexed query instead
+    of decoding every session, and lets a session that a newer login ended say so on its next request.
+    """
+
+    class EndReason(models.TextChoices):
+        LOGOUT = "logout", _("Signed out")
+        IDLE = "idle", _("Idle too long")
+        ABSOLUTE = "absolute", _("Signed in too long")
+        SUPERSEDED = "superseded", _("Signed in elsewhere")
+        DISABLED = "disabled", _("Login disabled")
+        CREDENTIALS = "credentials", _("Password or second factor reset")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=16, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+        indexes = [
+            models.Index(fields=["user"], condition=models.Q(ended_at__isnull=True), name="login_session_live"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"

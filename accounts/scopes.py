@@ -21,7 +21,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
 
-from accounts.models import Role
+from accounts.models import ADMIN_ROLES, ADMINISTRATION_APPS, Role
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -43,6 +43,11 @@ _scopes: dict[tuple[str, Role], Scope] = {}
 
 def declare(model: type[Model], *roles: Role, rule: str, _module: str = "") -> Callable[[RowsOf], RowsOf]:
     """Declares, as a decorator on a `rows(user) -> QuerySet` function, what users of `roles` read of `model`."""
+
+    administrators = ADMIN_ROLES.intersection(roles)
+    if administrators and model._meta.app_label not in ADMINISTRATION_APPS:
+        # 三员分立: an administrator reads no business record by being one. Refused here, at start-up.
+        raise ImproperlyConfigured(f"{model._meta.label} may not be given a scope for {sorted(administrators)}.")
 
     def register(rows: RowsOf) -> RowsOf:
         module = _module or rows.__module__
@@ -92,12 +97,13 @@ def scoped_models() -> set[type[Model]]:
 
 
 def undeclared() -> list[tuple[type[Model], Role]]:
-    """Pairs of a scoped model and a role that has no rule for it."""
+    """Pairs of a scoped model and a business role that has no rule for it (the administrators read nothing unless
+    declared, and may be declared only on the administration apps' models)."""
     return [
         (model, role)
         for model in sorted(scoped_models(), key=lambda m: m._meta.label)
         for role in Role
-        if (model._meta.label, role) not in _scopes
+        if role not in ADMIN_ROLES and (model._meta.label, role) not in _scopes
     ]
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role
+from accounts.models import BUSINESS_ROLES, Role
 from accounts.scopes import declare, declare_all, declare_none, visible
 from archives.models import (
     Activity,
@@ -136,7 +136,7 @@ def _opinions_on_visible_activities(user: User) -> QuerySet[ActivityComment]:
 declare_none(ActivityComment, *UNIT_SIDE, rule="none: opinions on activities are for the serving side")
 
 
-@declare(StagedUpload, *Role, rule="the user's own files kept from a form sent back with errors")
+@declare(StagedUpload, *BUSINESS_ROLES, rule="the user's own files kept from a form sent back with errors")
 def _own_staged_uploads(user: User) -> QuerySet[StagedUpload]:
     return StagedUpload.objects.filter(uploaded_by=user)
 

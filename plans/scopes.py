@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from accounts.models import Role
+from accounts.models import BUSINESS_ROLES, Role
 from accounts.scopes import declare, declare_none, visible
 from plans.models import Plan, PlanVersion
 from units.scopes import visible_units
@@ -32,6 +32,6 @@ def _approved_versions(user: User) -> QuerySet[PlanVersion]:
 declare_none(PlanVersion, Role.EXPERT, rule="none: experts advise on activities and requests, not on plans")
 
 
-@declare(Plan, *Role, rule="the plans of which the user reads at least one version")
+@declare(Plan, *BUSINESS_ROLES, rule="the plans of which the user reads at least one version")
 def _plans_with_a_visible_version(user: User) -> QuerySet[Plan]:
     return Plan.objects.filter(Exists(visible_plan_versions(user).filter(plan=OuterRef("pk"))))

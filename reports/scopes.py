@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from accounts.models import Role
+from accounts.models import BUSINESS_ROLES, Role
 from accounts.scopes import declare, declare_all, declare_none, visible
 from reports.models import ExportJob, FeedbackQuestion, TeamReport, TypicalCase, UnitFeedback
 from teams.scopes import visible_teams
@@ -75,9 +75,9 @@ declare_none(
     UnitFeedback, Role.OFFICER, Role.EXPERT, rule="none: officers read the feedback in aggregate, in the report"
 )
 
-declare_all(FeedbackQuestion, *Role, rule="every question (they are asked of every unit)")
+declare_all(FeedbackQuestion, *BUSINESS_ROLES, rule="every question (they are asked of every unit)")
 
 
-@declare(ExportJob, *Role, rule="the exports the user asked for")
+@declare(ExportJob, *BUSINESS_ROLES, rule="the exports the user asked for")
 def _own_exports(user: User) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(created_by=user)

@@ -26,7 +26,7 @@ LOGIN_ROLES = [Role.TEAM_MEMBER, Role.EXPERT]
 
 def person_login_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_detail(person=selectors.person_get_for_user(user=request.user, pk=pk))
-    if not request.user.has_perm("accounts.manage_logins"):
+    if not request.user.has_perm("accounts.create_programme_logins"):
         raise PermissionDenied
     seats = list(person.memberships.all())
     form = NewLoginForm(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from accounts.models import Role
+from accounts.models import BUSINESS_ROLES, Role
 from accounts.scopes import declare, declare_all, declare_none, visible
 from teams.models import Assignment, Membership, Person, Team
 from units.models import Unit
@@ -64,6 +64,6 @@ declare_none(
 )
 
 
-@declare(Assignment, *Role, rule="the assignments (past and present) of the units the user reads")
+@declare(Assignment, *BUSINESS_ROLES, rule="the assignments (past and present) of the units the user reads")
 def _assignments_of_visible_units(user: User) -> QuerySet[Assignment]:
     return Assignment.objects.filter(unit__in=visible_units(user))

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def contact_login_create(request: HttpRequest, uid: uuid.UUID, contact_id: int) -> HttpResponse:
     # 404 outside the user's scope comes first, so a 403 never confirms that a unit exists.
     unit = unit_get_for_user(user=request.user, uid=uid, for_write=True)
-    if not request.user.has_perm("accounts.manage_logins"):
+    if not request.user.has_perm("accounts.create_programme_logins"):
         raise PermissionDenied
     contact = get_object_or_404(unit.contacts, pk=contact_id)
     unit_url = reverse("units:detail", kwargs={"uid": unit.uid})

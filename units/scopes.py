@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role
+from accounts.models import BUSINESS_ROLES, Role
 from accounts.scopes import declare, declare_all, declare_none, visible
 from units.models import Division, ImportJob, Unit
 
@@ -44,6 +44,6 @@ def _own_unit(user: User) -> QuerySet[Unit]:
 declare_none(Unit, Role.EXPERT, rule="none: experts reach single activities and requests through their invitations")
 
 
-@declare(ImportJob, *Role, rule="the user's own uploads (importing itself is the bureau's right)")
+@declare(ImportJob, *BUSINESS_ROLES, rule="the user's own uploads (importing itself is the bureau's right)")
 def _own_import_jobs(user: User) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(created_by=user)

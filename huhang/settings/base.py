@@ -37,8 +37,13 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "pgtrigger",
     "huhang",
     "accounts",
+    "audit",
     "units",
     "teams",
     "plans",
@@ -118,7 +123,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked username or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The password; grants no permission, not even to a superuser (三员分立: the roles' rules decide).
+    "accounts.backends.PasswordBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
