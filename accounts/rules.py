@@ -17,5 +17,6 @@ rules.add_perm("accounts.view_logins", is_system_admin | is_security_admin)
 rules.add_perm("accounts.manage_logins", is_system_admin)
 rules.add_perm("accounts.manage_credentials", is_security_admin)
 # Django's admin (accounts/admin.py): the system administrator's alone.
+rules.add_perm("accounts", is_system_admin)  # the app's module in the admin index
 rules.add_perm("accounts.view_user", is_system_admin)
 rules.add_perm("accounts.change_user", is_system_admin)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import rules
 
-from accounts.access import is_bureau, is_expert, is_team_member, is_unit_contact
+from accounts.access import is_bureau, is_expert, is_officer, is_team_member, is_unit_contact
 from accounts.models import Role
 from archives.selectors import officers_covering
 from teams.rules import serves_record_unit
@@ -46,6 +46,8 @@ def invited_to_record(user: User, record) -> bool:
 
 
 # The archive list: officers do not see the archive (it is the team's working record); the scope narrows the rows.
+# Every programme role reads the requests of its scope; the administrators read none (三员分立).
+rules.add_perm("archives.browse_requests", is_bureau | is_officer | is_team_member | is_expert | is_unit_contact)
 rules.add_perm("archives.browse_activities", is_bureau | is_team_member | is_expert | is_unit_contact)
 
 rules.add_perm("archives.record_activity", serves_record_unit)  # object: the unit

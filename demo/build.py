@@ -33,9 +33,14 @@ class DemoLogin:
 def build_demo(*, password: str) -> list[DemoLogin]:
     bureau_user = _bureau_account()
     # One seeded generator per part: the same programme on every machine and every run.
-    units = units_demo.build_units(rng=random.Random("units-2026"), actor=bureau_user)
-    people = teams_demo.build_personnel(rng=random.Random("people-2026"))
-    teams = teams_demo.build_teams(rng=random.Random("teams-2026"), people=people, units=units, actor=bureau_user)
+    units = units_demo.build_units(rng=random.Random("units-2026"), actor=bureau_user)  # nosec B311 # seeded demo data
+    people = teams_demo.build_personnel(rng=random.Random("people-2026"))  # nosec B311 # seeded demo data
+    teams = teams_demo.build_teams(
+        rng=random.Random("teams-2026"),  # nosec B311 # seeded demo data
+        people=people,
+        units=units,
+        actor=bureau_user,
+    )
     teams_demo.assign_units(units=units, teams=teams, actor=bureau_user)
     unit = units[0]
     hangzhou = Division.objects.get(code="330100")
@@ -46,6 +51,10 @@ def build_demo(*, password: str) -> list[DemoLogin]:
         ("member", teams_demo.DEMO_MEMBER, Role.TEAM_MEMBER, {}, f"{teams[0].name} 骨干"),
         ("expert", teams_demo.DEMO_EXPERT, Role.EXPERT, {}, "专家智库"),
         ("unit", "周海燕", Role.UNIT_CONTACT, {"unit": unit}, unit.name),
+        # 三员分立: three administrators, none of whom reads the programme's records.
+        ("sysadmin", "李明远", Role.SYSTEM_ADMIN, {}, "登录账号与系统后台"),
+        ("secadmin", "赵安宁", Role.SECURITY_ADMIN, {}, "凭据、锁定与会话"),
+        ("auditor", "孙审言", Role.AUDIT_ADMIN, {}, "审计日志"),
     ]
     # Every login has an address, so the demo's reminders show their e-mails too (the leader's, member's and
     # expert's are their pool entries' addresses; none of these domains receives mail).
@@ -62,9 +71,9 @@ def build_demo(*, password: str) -> list[DemoLogin]:
                 "division": binding.get("division"),
                 "unit": binding.get("unit"),
                 "is_active": True,
-                # The bureau's demo account also keeps the admin, as the bureau's superusers do.
-                "is_staff": role == Role.BUREAU,
-                "is_superuser": role == Role.BUREAU,
+                # Django's admin is the system administrator's alone (三员分立); no login is a superuser.
+                "is_staff": role == Role.SYSTEM_ADMIN,
+                "is_superuser": False,
             },
         )
         user.set_password(password)
@@ -75,9 +84,9 @@ def build_demo(*, password: str) -> list[DemoLogin]:
         if person.user_id is None:
             person.user = User.objects.get(full_name=person.name, username__in=["leader", "member", "expert"])
             person.save(update_fields=["user", "updated_at"])
-    plans_demo.build_plans(rng=random.Random("plans-2026"), units=units, actor=bureau_user)
-    archives_demo.build_archive(rng=random.Random("archive-2026"), units=units, people=people)
-    reports_demo.build_reports(rng=random.Random("reports-2026"), bureau=bureau_user)
+    plans_demo.build_plans(rng=random.Random("plans-2026"), units=units, actor=bureau_user)  # nosec B311 # seeded
+    archives_demo.build_archive(rng=random.Random("archive-2026"), units=units, people=people)  # nosec B311 # seeded
+    reports_demo.build_reports(rng=random.Random("reports-2026"), bureau=bureau_user)  # nosec B311 # seeded
     # Last: the finder reads what every other part wrote.
     reminders_demo.build_reminders()
     return logins

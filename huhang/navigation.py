@@ -1,6 +1,6 @@
 """The main navigation. Each entry shows to the users who hold its permission (the apps' rules.py), so this module
 names the apps' URLs and permissions but imports none of them. The menu asks the `rules` permissions alone: a
-superuser's menu is their role's, and no entry falls through to the database-backed permission backend."""
+superuser flag changes nothing (accounts/backends.py)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ NAV_ITEMS: list[NavItem] = [
         _holds("plans.view_plans_overview", "plans.write_plans"),
     ),
     # Every role reads the requests of its scope; the archive is not the officers' (archives/rules.py).
-    NavItem(_("Requests"), "archives:request_list", "chat-left-text", lambda user: True),
+    NavItem(_("Requests"), "archives:request_list", "chat-left-text", _holds("archives.browse_requests")),
     NavItem(
         _("Service archive"),
         "archives:activity_list",
@@ -76,7 +76,12 @@ REVIEW_ITEMS: list[NavItem] = [
     NavItem(_("My exports"), "reports:export_list", "download", _holds("reports.view_province_report")),
 ]
 
-ADMIN_ITEM = NavItem(_("Administration"), "admin:index", "gear", lambda user: user.is_superuser)
+# The administrators' pages (三员分立): the logins for the system and security administrators, Django's admin for
+# the system administrator alone.
+ADMIN_ITEMS: list[NavItem] = [
+    NavItem(_("Logins"), "accounts:login_list", "person-lock", _holds("accounts.view_logins")),
+    NavItem(_("Administration"), "admin:index", "gear", _holds("accounts.view_user")),
+]
 
 # The user menu (under the user's name in the header): everyone's own reminders first, then the bureau's pages that
 # run the reminders, beside its other settings pages there (templates/base.html).
@@ -96,7 +101,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     items = _entries(NAV_ITEMS, user)
     review = _entries(REVIEW_ITEMS, user)
-    admin = _entries([ADMIN_ITEM], user)
+    admin = _entries(ADMIN_ITEMS, user)
     # The entry whose URL is the longest prefix of the current path is the active one (/teams/people/ is
     # "Personnel pool", not "Service teams"); the home page only matches itself.
     every = items + review + admin

@@ -62,6 +62,35 @@ def _bounded(rows: list, *, limit: int, count: Callable[[], int]) -> FirstRows:
     return FirstRows(rows=rows, total=len(rows) if len(rows) < limit else count())
 
 
+@dataclass(frozen=True)
+class AdminPage:
+    label: str
+    text: str
+    url: str
+    icon: str
+
+
+# An administrator's pages, each behind the permission that opens it (accounts/rules.py, audit/rules.py).
+ADMIN_PAGES = [
+    (
+        "accounts.view_logins",
+        _("Logins"),
+        _("Create, disable and enable logins; reset credentials."),
+        "accounts:login_list",
+        "person-lock",
+    ),
+    ("accounts.view_user", _("Administration"), _("Django's administration of the logins."), "admin:index", "gear"),
+]
+
+
+def administrator_pages(user: User) -> list[AdminPage]:
+    return [
+        AdminPage(label=label, text=text, url=reverse(url_name), icon=icon)
+        for permission, label, text, url_name, icon in ADMIN_PAGES
+        if user.has_perm(permission)
+    ]
+
+
 def home_context(user: User) -> dict[str, Any]:
     units = selectors.listed_units_for_user(user=user)
     today = timezone.localdate()

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import ADMIN_ROLES, Role
 from tests import url_coverage
 from tests.factories import UnitFactory, UserFactory, division
 
@@ -52,7 +52,16 @@ def users(db, unit):
         Role.TEAM_MEMBER: UserFactory(username="tom", team_member=True),
         Role.EXPERT: UserFactory(username="eve", expert=True),
         Role.UNIT_CONTACT: UserFactory(username="uma", unit_contact=True, unit=unit),
+        # 三员分立: the three administrators, none of whom reads a business record.
+        Role.SYSTEM_ADMIN: UserFactory(username="sam", system_admin=True),
+        Role.SECURITY_ADMIN: UserFactory(username="sec", security_admin=True),
+        Role.AUDIT_ADMIN: UserFactory(username="aud", audit_admin=True),
     }
+
+
+@pytest.fixture
+def administrators(users):
+    return {role: user for role, user in users.items() if role in ADMIN_ROLES}
 
 
 @pytest.fixture

@@ -52,6 +52,9 @@ class UserFactory(DjangoModelFactory):
         team_member = factory.Trait(role=Role.TEAM_MEMBER)
         expert = factory.Trait(role=Role.EXPERT)
         unit_contact = factory.Trait(role=Role.UNIT_CONTACT, unit=factory.SubFactory(UnitFactory))
+        system_admin = factory.Trait(role=Role.SYSTEM_ADMIN, is_staff=True)
+        security_admin = factory.Trait(role=Role.SECURITY_ADMIN)
+        audit_admin = factory.Trait(role=Role.AUDIT_ADMIN)
 
 
 class UnitContactFactory(DjangoModelFactory):

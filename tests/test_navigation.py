@@ -19,6 +19,10 @@ EXPECTED = {
     Role.TEAM_MEMBER: {"/", "/units/", "/teams/mine/", "/plans/", "/archives/requests/", "/archives/activities/"},
     Role.EXPERT: {"/", "/archives/requests/", "/archives/activities/"},
     Role.UNIT_CONTACT: {"/", "/archives/requests/", "/archives/activities/"},
+    # 三员分立: the administrators' pages only.
+    Role.SYSTEM_ADMIN: {"/", "/accounts/logins/", "/admin/"},
+    Role.SECURITY_ADMIN: {"/", "/accounts/logins/"},
+    Role.AUDIT_ADMIN: {"/"},
 }
 # The reports menu (定期复盘改进): the programme's review, by role.
 REVIEW = {
@@ -41,6 +45,9 @@ REVIEW = {
     },
     Role.EXPERT: set(),
     Role.UNIT_CONTACT: set(),
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }
 
 # The user menu (under the user's name): everyone's own reminders; the bureau's reminder pages beside its settings.
@@ -78,14 +85,14 @@ def test_the_user_menu_shows_the_reminders_and_the_bureaus_reminder_pages(client
         assert f'href="{url}"' not in page
 
 
-def test_a_superuser_sees_the_menu_of_their_role_and_the_administration(rf, users, django_assert_num_queries):
-    """The bureau's demo login is also the superuser: "My teams" is a team member's entry, not theirs. The menu
-    asks no database for permissions (no fall-through to the model backend)."""
+def test_a_superuser_flag_adds_nothing_to_the_menu(rf, users, django_assert_num_queries):
+    """The flag grants nothing (accounts/backends.py): a system administrator's menu is their role's, and it asks
+    no database for permissions."""
     from huhang.navigation import navigation
 
     request = rf.get("/")
-    request.user = users[Role.BUREAU]
+    request.user = users[Role.SYSTEM_ADMIN]
     request.user.is_superuser = True
     with django_assert_num_queries(0):
         urls = _urls(navigation(request))
-    assert urls == EXPECTED[Role.BUREAU] | REVIEW[Role.BUREAU] | {"/admin/"}
+    assert urls == EXPECTED[Role.SYSTEM_ADMIN]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
+from rules.contrib.views import PermissionRequiredMixin
 
 from archives import selectors, services, workflow
 from archives.filters import RequestFilter
@@ -44,9 +45,12 @@ if TYPE_CHECKING:
     from archives.models import Referral, Request
 
 
-class RequestListView(FilterView):
-    """Every role reads the requests of its scope (an officer their jurisdiction's, read-only)."""
+class RequestListView(PermissionRequiredMixin, FilterView):
+    """Every programme role reads the requests of its scope (an officer their jurisdiction's, read-only); the
+    administrators none (三员分立)."""
 
+    permission_required = "archives.browse_requests"
+    raise_exception = True
     filterset_class = RequestFilter
     template_name = "archives/request_list.html"
     paginate_by = 25

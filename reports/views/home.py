@@ -7,18 +7,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
-from accounts.models import Role
+from accounts.models import ADMIN_ROLES, Role
 from huhang.forms import save_form
 from huhang.models import ProgrammeSettings
 from huhang.pagination import page_of
 from plans.services import plan_deadlines_update
 from reports.forms import ProgrammeSettingsForm
-from reports.home import home_context
+from reports.home import administrator_pages, home_context
 from reports.selectors import measures_owned_by
 
 
 def home(request: HttpRequest) -> HttpResponse:
     role = Role(request.user.role)
+    if role in ADMIN_ROLES:
+        # 三员分立: an administrator's home lists their pages and reads nothing of the programme.
+        return render(request, "reports/home/administrator.html", {"admin_pages": administrator_pages(request.user)})
     return render(request, f"reports/home/{role.value}.html", home_context(request.user))
 
 

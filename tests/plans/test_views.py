@@ -575,18 +575,6 @@ def test_navigation_has_service_plans_for_bureau_and_team(client, viewers):
         assert (overview in urls) == (role in {"bureau", "member", "member_other"}), role
 
 
-def test_admin_pages_for_plans_load(client, users, unit):
-    plan = approved_plan(unit)
-    admin = users[Role.BUREAU]
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
-    client.force_login(admin)
-    assert client.get(reverse("admin:plans_plan_changelist"), {"q": "西湖"}).status_code == 200
-    assert client.get(reverse("admin:plans_plan_change", args=[plan.pk])).status_code == 200
-    assert client.get(reverse("admin:plans_planversion_change", args=[plan.in_force_id])).status_code == 200
-    assert client.get(reverse("admin:plans_progressnote_changelist")).status_code == 200
-
-
 def test_the_plan_shows_the_ip_figures_it_was_written_against(client, viewers, unit):
     from tests.factories import IPProfileFactory
 

@@ -61,7 +61,8 @@ def _url(world, name, kwargs):
 def test_get_pages_by_role(client, users, world, role, name, kwargs, expected):
     client.force_login(users[role])
     response = client.get(_url(world, name, kwargs))
-    assert response.status_code == expected[role]
+    # The administrators (三员分立) reach no team page: refused, or not found through a scope they do not have.
+    assert response.status_code in ({expected[role]} if role in expected else {403, 404})
 
 
 @pytest.mark.parametrize("role", list(Role))
