@@ -9,9 +9,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=huhang.settings.production \
     STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/var/lib/huhang/media
+    MEDIA_ROOT=/var/lib/huhang/media \
+    BACKUP_DIR=/var/lib/huhang/backups
 
 # gettext: compilemessages. Pango + HarfBuzz: WeasyPrint. WenQuanYi Micro Hei: Chinese glyphs in the PDFs.
+# postgresql-client-16: pg_dump and pg_restore of `manage.py backup` and `restore` (docs/operations.md), from
+# PostgreSQL's own repository (its key ships in postgresql-common) at the server's major version (docker-compose.yml:
+# postgres:16), since pg_dump refuses a server newer than itself and Debian 12 has only 15.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gettext \
@@ -19,6 +23,10 @@ RUN apt-get update \
         libpangoft2-1.0-0 \
         libharfbuzz-subset0 \
         fonts-wqy-microhei \
+        ca-certificates \
+        postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends postgresql-client-16 \
     && rm -rf /var/lib/apt/lists/*
 
 # The app runs unprivileged; its home holds fontconfig's cache.
@@ -28,10 +36,10 @@ RUN groupadd --system --gid 10001 huhang \
 
 WORKDIR /app
 
-# Dependencies first: this layer is only rebuilt when pyproject.toml changes.
-# (`packages = []`: installing "." installs the dependency list, the code is deployed from source below.)
-COPY pyproject.toml ./
-RUN pip install --no-cache-dir .
+# Dependencies first, from the runtime lock (`make lock`): exact versions, and pip refuses any file whose sha256 the
+# lock does not name. This layer is only rebuilt when the lock changes; the code is deployed from source below.
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/runtime.txt
 
 # The source stays owned by root: the app user can read it, not change it.
 COPY . .
@@ -42,9 +50,10 @@ COPY . .
 RUN mkdir -p locale \
     && export SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only ALLOWED_HOSTS=build.invalid \
         DATABASE_URL=postgres://build:build@db.invalid:5432/build CELERY_BROKER_URL=redis://broker.invalid:6379/0 \
+        FIELD_ENCRYPTION_KEYS=build:YnVpbGQtb25seS1rZXkhIQ== \
     && python manage.py compilemessages \
     && python manage.py collectstatic --noinput \
-    && mkdir -p /var/lib/huhang/media /var/lib/huhang/beat \
+    && mkdir -p /var/lib/huhang/media /var/lib/huhang/beat /var/lib/huhang/backups \
     && chown -R huhang:huhang /var/lib/huhang
 
 # Uploaded files (confidential, served only through views that check the user's scope).

@@ -1,4 +1,4 @@
-"""The logins in Django's admin, for superusers to look them up and to grant the admin itself (staff, superuser).
+"""The logins in Django's admin, for the system administrator to look them up and to grant the admin (staff).
 
 Everything else about a login is the portal's (accounts/services.py): the bureau creates logins from a unit's
 contacts, the personnel pool or the logins list, with an initial password the user must change; it disables a login
@@ -15,20 +15,23 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.models import User
 
 # The admin itself; groups and per-user permissions are unused (what a role may do is the apps' rules.py).
-PERMISSION_FIELDS = ["is_staff", "is_superuser"]
+PERMISSION_FIELDS = ["is_staff"]
 
 
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
-    list_display = ["username", "full_name", "role", "division", "unit", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "is_superuser"]
-    search_fields = ["username", "full_name", "email", "phone"]
-    list_select_related = ["division__city", "unit"]
+    # No unit by name: the system administrator reads no business record (三员分立), and which key units have
+    # logins is the programme's information.
+    list_display = ["username", "full_name", "role", "division", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff"]
+    # Not by e-mail or phone: they are stored encrypted (huhang/crypto.py), the database cannot search them.
+    search_fields = ["username", "full_name"]
+    list_select_related = ["division__city"]
     filter_horizontal = ()
     fieldsets = [
         (None, {"fields": ["username"]}),
         (_("Person"), {"fields": ["full_name", "email", "phone"]}),
-        (_("Role and scope"), {"fields": ["role", "division", "unit", "contact"]}),
+        (_("Role and scope"), {"fields": ["role", "division"]}),
         (_("Status"), {"fields": ["is_active", "must_change_password"]}),
         (_("Permissions"), {"fields": PERMISSION_FIELDS}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),

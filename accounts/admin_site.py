@@ -12,7 +12,15 @@ from django.contrib.admin.apps import AdminConfig
 class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         user = request.user
-        return bool(user.is_active and user.is_staff and getattr(user, "role", "") == "system_admin")
+        # The second factor is also the middleware's (accounts/middleware.py); asked here again, as the admin's own.
+        verified = getattr(user, "is_verified", None)
+        return bool(
+            user.is_active
+            and user.is_staff
+            and getattr(user, "role", "") == "system_admin"
+            and verified is not None
+            and verified()
+        )
 
 
 class PortalAdminConfig(AdminConfig):

@@ -12,7 +12,7 @@ from accounts.models import Role, User
 class Status:
     ACTIVE = "active"
     DISABLED = "disabled"
-    INITIAL_PASSWORD = "initial_password"  # noqa: S105 (a filter value, not a password)
+    INITIAL_PASSWORD = "initial_password"  # noqa: S105  # nosec B105 # a filter value, not a password
 
     choices = [
         (ACTIVE, _("Enabled")),

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from huhang.crypto import EncryptedCharField, EncryptedEmailField
+
 
 class Role(models.TextChoices):
     BUREAU = "bureau", _("Bureau staff")
@@ -57,8 +59,9 @@ class User(AbstractUser):
     """
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)  # AbstractUser's, in the portal's words
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # AbstractUser's e-mail, in the portal's words; both stored encrypted with SM4 (huhang/crypto.py).
+    email = EncryptedEmailField(_("e-mail"), blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=32, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.BUREAU)
     division = models.ForeignKey(
         "units.Division",

@@ -11,24 +11,25 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import SESSION_KEY
+from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import ASCIIUsernameValidator
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import signals
+from accounts.models import ADMIN_ROLES, BUSINESS_ROLES, Role, User
+from accounts.sessions import EndReason, end_sessions
 from huhang.locking import locked
 from huhang.text import clean_text, normalise_identifier
 
 if TYPE_CHECKING:
     from django.db.models import Model
+    from django.http import HttpRequest
 
 # No 0/O, 1/l/I: the bureau reads the password out on the phone or copies it into a letter.
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 (the characters drawn from)
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105  # nosec B105 # an alphabet
 PASSWORD_GROUPS, PASSWORD_GROUP_LENGTH = 4, 4  # 16 random characters, about 92 bits
 
 
@@ -122,18 +123,8 @@ def user_create(
     return NewPassword(user=user, password=password)
 
 
-def _end_sessions(user: User) -> None:
-    """Logs `user` out everywhere now: their sessions are deleted, not left to expire."""
-    keys = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
-    ]
-    Session.objects.filter(session_key__in=keys).delete()
-
-
 @transaction.atomic
-def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
+def user_set_active(*, actor: User, user: User, is_active: bool, request: HttpRequest | None = None) -> User:
     """Disables a login (its sessions end at once) or enables it again."""
     if not is_active and actor.pk == user.pk:
         raise ValidationError(_("You cannot disable your own login."), code="self")
@@ -142,19 +133,20 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
         user.is_active = is_active
         user.save(update_fields=["is_active"])
     if not is_active:
-        _end_sessions(user)
+        end_sessions(user=user, reason=EndReason.DISABLED, request=request)
     return user
 
 
 @transaction.atomic
-def user_password_reset(*, actor: User, user: User) -> NewPassword:
+def user_password_reset(*, actor: User, user: User, request: HttpRequest | None = None) -> NewPassword:
     """A new initial password for someone who forgot theirs; their sessions end and they must change it again."""
     if actor.pk == user.pk:
         raise ValidationError(_("Change your own password on the password page."), code="self")
     user = locked(user)
     password = _set_initial_password(user)
     user.save(update_fields=["password", "must_change_password"])
-    _end_sessions(user)
+    end_sessions(user=user, reason=EndReason.CREDENTIALS, request=request)
+    signals.credentials_reset.send(sender=User, user=user, actor=actor, request=request)
     return NewPassword(user=user, password=password)
 
 
@@ -169,3 +161,74 @@ def user_password_change(*, user: User, password: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     return user
+
+
+@transaction.atomic
+def user_sessions_end(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
+    """A security administrator signs a login out everywhere (a lost laptop); returns how many sessions ended."""
+    if actor.pk == user.pk:
+        raise ValidationError(_("Sign yourself out with the menu's log-out."), code="self")
+    return end_sessions(user=locked(user), reason=EndReason.CREDENTIALS, request=request)
+
+
+def _binding(user: User) -> dict[str, object]:
+    return {"role": user.role, "division_id": user.division_id, "unit_id": user.unit_id}
+
+
+@transaction.atomic
+def user_change_role(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    division: Model | None = None,
+    unit: Model | None = None,
+    request: HttpRequest | None = None,
+) -> User:
+    """A security administrator moves a login to another business role or scope (an officer to another county, a
+    contact to another unit). Administrator logins are the system administrator's to create and are never moved in
+    or out here. The role's binding rules are the model's constraints (full_clean); the user's sessions end, so the
+    new scope starts with a new sign-in."""
+    if actor.pk == user.pk:
+        raise ValidationError(_("Another security administrator changes your own role."), code="self")
+    user = locked(user)
+    if user.role in ADMIN_ROLES or role not in BUSINESS_ROLES:
+        raise ValidationError(_("Only the programme's own roles are changed here."), code="admin_role")
+    if role not in (Role.TEAM_MEMBER, Role.EXPERT) and User.objects.filter(pk=user.pk, person__isnull=False).exists():
+        # The personnel pool links a person to a team member's or an expert's login only (teams.services).
+        raise ValidationError(
+            _("This login belongs to a person of the personnel pool: it stays a team member or an expert."),
+            code="person_login",
+        )
+    before = _binding(user)
+    user.role = role
+    user.division = division if role == Role.OFFICER else None
+    user.unit = unit if role == Role.UNIT_CONTACT else None
+    if user.contact_id is not None and (role != Role.UNIT_CONTACT or user.unit_id != before["unit_id"]):
+        user.contact = None  # the contact on the old unit's page is no longer this login
+    user.full_clean()
+    after = _binding(user)
+    if after == before:
+        return user
+    user.save(update_fields=["role", "division", "unit", "contact"])
+    end_sessions(user=user, reason=EndReason.CREDENTIALS, request=request)
+    signals.role_changed.send(sender=User, user=user, actor=actor, request=request, before=before, after=after)
+    return user
+
+
+@transaction.atomic
+def lockout_clear(*, actor: User, username: str = "", ip_address: str = "", request: HttpRequest | None = None) -> int:
+    """A security administrator unlocks a username, or a client address, before its 30 minutes are up (django-axes'
+    attempts deleted, as `manage.py axes_reset_username` or `axes_reset_ip` do); returns how many attempt rows went."""
+    if username:
+        attempts = AccessAttempt.objects.filter(username=username)
+    elif ip_address:
+        attempts = AccessAttempt.objects.filter(ip_address=ip_address)
+    else:
+        return 0
+    count, _deleted = attempts.delete()
+    if count:
+        signals.lockout_cleared.send(
+            sender=User, username=username, ip_address=ip_address, actor=actor, request=request
+        )
+    return count

@@ -1,5 +1,7 @@
-"""The logins list of the bureau, the logins it creates for itself and the officers, disabling, enabling and
-resetting a login, and the password page. Thin: reads in accounts/selectors.py, writes in accounts/services.py.
+"""The administrators' logins list (三员分立: the system administrator creates staff and administrator logins,
+disables and enables them; the security administrator resets passwords and second factors, ends sessions, moves a
+login to another role or scope and unlocks locked usernames), and the password page. Thin: reads in
+accounts/selectors.py, writes in accounts/services.py and accounts/second_factor.py.
 
 The logins of unit contacts and of the personnel pool are created from their own pages (units/login_views.py,
 teams/login_views.py), which show the new password through `new_password_page` below.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -22,9 +25,9 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
-from accounts import selectors, services
+from accounts import second_factor, selectors, services, sessions
 from accounts.filters import LoginFilter
-from accounts.forms import StaffLoginForm
+from accounts.forms import RoleChangeForm, StaffLoginForm
 from accounts.models import PASSWORD_MAX_AGE
 from huhang.forms import add_service_error
 from huhang.pagination import PAGE_SIZE
@@ -52,7 +55,7 @@ def new_password_page(request: HttpRequest, new: NewPassword, *, back_url: str, 
 
 
 class LoginListView(PermissionRequiredMixin, FilterView):
-    permission_required = "accounts.manage_logins"
+    permission_required = "accounts.view_logins"
     raise_exception = True
     filterset_class = LoginFilter
     paginate_by = PAGE_SIZE
@@ -65,7 +68,8 @@ class LoginListView(PermissionRequiredMixin, FilterView):
 
 @permission_required("accounts.manage_logins", raise_exception=True)
 def login_create(request: HttpRequest) -> HttpResponse:
-    """A login for bureau staff or an officer; contacts and the pool get theirs from their own pages."""
+    """A login for bureau staff, an officer or an administrator; contacts and the pool get theirs from their own
+    pages (the bureau's)."""
     form = StaffLoginForm(request.POST or None)
     if form.is_bound and form.is_valid():
         try:
@@ -86,9 +90,9 @@ def _back_to_list(request: HttpRequest) -> HttpResponse:
 
 
 def _set_active(request: HttpRequest, pk: int, *, is_active: bool) -> HttpResponse:
-    login = selectors.login_get_for_user(user=request.user, pk=pk)
+    login = selectors.login_get_for_user(user=request.user, pk=pk, permission="accounts.manage_logins")
     try:
-        services.user_set_active(actor=request.user, user=login, is_active=is_active)
+        services.user_set_active(actor=request.user, user=login, is_active=is_active, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -113,13 +117,95 @@ def login_enable(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def login_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    login = selectors.login_get_for_user(user=request.user, pk=pk)
+    login = selectors.login_get_for_user(user=request.user, pk=pk, permission="accounts.manage_credentials")
     try:
-        new = services.user_password_reset(actor=request.user, user=login)
+        new = services.user_password_reset(actor=request.user, user=login, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back_to_list(request)
     return new_password_page(request, new, back_url=reverse("accounts:login_list"), reset=True)
+
+
+@require_POST
+def login_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    login = selectors.login_get_for_user(user=request.user, pk=pk, permission="accounts.manage_credentials")
+    try:
+        second_factor.second_factor_reset(actor=request.user, user=login, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "The second factor of %(username)s is reset and their sessions have ended; they set up an "
+                "authenticator app at their next login."
+            )
+            % {"username": login.username},
+        )
+    return _back_to_list(request)
+
+
+@require_POST
+def login_sessions_end(request: HttpRequest, pk: int) -> HttpResponse:
+    login = selectors.login_get_for_user(user=request.user, pk=pk, permission="accounts.manage_credentials")
+    try:
+        ended = services.user_sessions_end(actor=request.user, user=login, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(count)d sessions of %(username)s have ended.") % {"count": ended, "username": login.username},
+        )
+    return _back_to_list(request)
+
+
+def login_role_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """The security administrator moves a login to another programme role or scope."""
+    login = selectors.login_get_for_user(user=request.user, pk=pk, permission="accounts.manage_credentials")
+    credit_code = login.unit.credit_code if login.unit else ""
+    initial = {"role": login.role, "division": login.division, "credit_code": credit_code}
+    form = RoleChangeForm(request.POST or None, initial=initial)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_change_role(
+                actor=request.user,
+                user=login,
+                role=data["role"],
+                division=data["division"],
+                unit=data["unit"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The role of %(username)s is changed.") % {"username": login.username})
+            return _back_to_list(request)
+    return render(request, "accounts/login_role.html", {"form": form, "login": login})
+
+
+@permission_required("accounts.manage_credentials", raise_exception=True)
+def lockout_list(request: HttpRequest) -> HttpResponse:
+    """The usernames locked out now by repeated failed logins, for the security administrator to unlock."""
+    context = {
+        "lockouts": selectors.lockouts_for_user(user=request.user),
+        "address_lockouts": selectors.address_lockouts_for_user(user=request.user),
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.LOGIN_IP_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "accounts/lockout_list.html", context)
+
+
+@require_POST
+@permission_required("accounts.manage_credentials", raise_exception=True)
+def lockout_unlock(request: HttpRequest) -> HttpResponse:
+    """Unlocks the username, or the client address, named in the form."""
+    username, ip_address = request.POST.get("username", ""), request.POST.get("ip_address", "")
+    if services.lockout_clear(actor=request.user, username=username, ip_address=ip_address, request=request):
+        messages.success(request, _("%(name)s can log in again.") % {"name": username or ip_address})
+    return redirect("accounts:lockout_list")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -149,7 +235,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
-        update_session_auth_hash(self.request, form.user)  # this session stays; the others end
+        old_key = self.request.session.session_key
+        update_session_auth_hash(self.request, form.user)  # this session stays, under a new id; the others end
+        sessions.password_changed(self.request, old_key=old_key)
         if forced:
             messages.success(self.request, _("Your password has been set. Welcome!"))
             return redirect("home")

@@ -14,13 +14,24 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+# The parents through which a record belongs to a unit: an attachment's activity or request, a measure's version, a
+# version's plan. Each is a foreign key named so on the record.
+UNIT_PARENTS = ("activity", "request", "version", "plan")
+
+
 def _unit_id_of(obj: Model | None) -> int | None:
-    """The unit a record belongs to: the unit itself, or the record's `unit_id` (plans, requests, activities …)."""
+    """The unit a record belongs to: the unit itself, the record's `unit_id` (plans, requests, activities …), or its
+    parent's (attachments, measures, versions)."""
     if obj is None:
         return None
     if obj._meta.label == "units.Unit":
         return obj.pk
-    return getattr(obj, "unit_id", None)
+    if hasattr(obj, "unit_id"):
+        return obj.unit_id
+    for parent in UNIT_PARENTS:
+        if getattr(obj, f"{parent}_id", None) is not None:
+            return _unit_id_of(getattr(obj, parent))
+    return None
 
 
 def record(

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import SECOND_FACTOR_REQUIRED_ROLES, Role, User
 from demo import archive as archives_demo
 from demo import plans as plans_demo
 from demo import reminders as reminders_demo
 from demo import reports as reports_demo
 from demo import teams as teams_demo
 from demo import units as units_demo
+from demo.totp import give_demo_second_factor
 from units.models import Division
 
 
@@ -78,6 +79,8 @@ def build_demo(*, password: str) -> list[DemoLogin]:
         )
         user.set_password(password)
         user.save(update_fields=["password"])
+        if role in SECOND_FACTOR_REQUIRED_ROLES:
+            give_demo_second_factor(user)
         logins.append(DemoLogin(username, full_name, role, scope))
     # The team members' and the expert's logins are their pool entries' accounts.
     for person in people[:3]:

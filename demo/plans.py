@@ -224,7 +224,7 @@ def build_plans(*, rng: random.Random, units: list[Unit], actor) -> list[Plan]:
         seed = rng.random()
         if unit.pk in has_plan:
             continue
-        plans.append(_build_plan(random.Random(seed), unit, state, actor))
+        plans.append(_build_plan(random.Random(seed), unit, state, actor))  # nosec B311 # seeded demo data
     return plans
 
 

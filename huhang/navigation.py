@@ -58,6 +58,9 @@ NAV_ITEMS: list[NavItem] = [
         _holds("teams.manage_teams"),
     ),
     NavItem(_("Workload"), "teams:workload", "bar-chart", _holds("teams.view_workload")),
+    # The audit administrator's one page; a unit's contact sees who in the programme opened the unit's records.
+    NavItem(_("Audit trail"), "audit:list", "journal-check", _holds("audit.view_trail")),
+    NavItem(_("Who viewed our records"), "audit:unit_reads", "eye", _holds("audit.view_unit_reads")),
 ]
 
 # The programme's review (定期复盘改进), one menu: the bureau's navigation bar has no room for five more entries.
@@ -88,6 +91,7 @@ ADMIN_ITEMS: list[NavItem] = [
 USER_ITEMS: list[NavItem] = [
     NavItem(_("Reminders"), "reminders:list", "bell", lambda user: True),
     NavItem(_("Reminder settings"), "reminders:preferences", "envelope", lambda user: True),
+    NavItem(_("Second factor"), "accounts:second_factor", "shield-lock", lambda user: True),
 ]
 BUREAU_ITEMS: list[NavItem] = [
     NavItem(_("Reminder outbox"), "reminders:outbox", "send", _holds("reminders.view_outbox")),

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from django.http import FileResponse
 from django.views.decorators.http import require_GET
 
+from audit.models import Action
+from audit.services import record
 from plans import pdf, selectors
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 @require_GET
 def plan_pdf(request: HttpRequest, uid: uuid.UUID, number: int) -> FileResponse:
     version = selectors.plan_version_get_for_user(user=request.user, uid=uid, number=number)
+    record(Action.EXPORT, request=request, obj=version.plan, detail={"format": "pdf", "version": version.number})
     started = time.monotonic()
     content = pdf.plan_pdf(version=version)
     logger.info("plan pdf %s v%s rendered in %.2f s", version.plan.uid, version.number, time.monotonic() - started)

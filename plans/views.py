@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from audit.models import Action
+from audit.services import record
 from huhang.forms import add_service_error, save_form
 from huhang.pagination import page_of
 from plans import selectors, services
@@ -51,6 +53,7 @@ def _sections(version: PlanVersion | None) -> list[dict[str, str]]:
 
 def plan_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, uid=uid)
+    record(Action.READ, request=request, obj=plan)
     full = selectors.may_read_all_versions(request.user)
     in_force = selectors.version_with_measures(plan.in_force)
     context: dict[str, Any] = {
@@ -382,6 +385,7 @@ def plan_review(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     plan = _reviewable(request, uid)
     if plan is None:
         return redirect("plans:detail", uid=uid)
+    record(Action.READ, request=request, obj=plan)
     return _review_page(request, plan)
 
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from huhang.crypto import EncryptedCharField, EncryptedURLField
 from reminders.kinds import EmailMode, Kind
 
 TITLE_LENGTH = 200
@@ -159,8 +160,9 @@ class TeamRobot(models.Model):
     (reminders/channels/dingtalk.py)."""
 
     team = models.OneToOneField("teams.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="robot")
-    webhook_url = models.URLField(_("webhook URL"), max_length=500)
-    secret = models.CharField(_("signing secret"), max_length=128)
+    # Either lets anyone post to the group (the URL carries the access token): stored encrypted (huhang/crypto.py).
+    webhook_url = EncryptedURLField(_("webhook URL"), max_length=500)
+    secret = EncryptedCharField(_("signing secret"), max_length=128)
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(

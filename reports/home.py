@@ -80,6 +80,13 @@ ADMIN_PAGES = [
         "person-lock",
     ),
     ("accounts.view_user", _("Administration"), _("Django's administration of the logins."), "admin:index", "gear"),
+    (
+        "audit.view_trail",
+        _("Audit trail"),
+        _("Search and export every sign-in, denial, change, read and export."),
+        "audit:list",
+        "journal-check",
+    ),
 ]
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from huhang.crypto import EncryptedCharField, EncryptedEmailField
 from huhang.models import TimeStampedModel
 from huhang.vocabulary import TaskArea
 from units.validators import validate_phone
@@ -27,8 +28,9 @@ class Person(TimeStampedModel):
     technical_fields = models.CharField(
         _("technical fields"), max_length=200, blank=True, help_text=_("Separate several fields with commas.")
     )
-    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
-    email = models.EmailField(_("e-mail"), blank=True)
+    # Personal data, stored encrypted with SM4 (huhang/crypto.py): the database can neither read nor search them.
+    phone = EncryptedCharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    email = EncryptedEmailField(_("e-mail"), blank=True)
     confidentiality_signed_on = models.DateField(
         _("confidentiality undertaking signed on"),
         null=True,

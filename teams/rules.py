@@ -27,3 +27,7 @@ rules.add_perm("teams.manage_teams", is_bureau)  # personnel, teams, assignments
 rules.add_perm("teams.browse_teams", is_bureau | is_team_member)
 rules.add_perm("teams.view_own_teams", is_team_member)  # "My teams"
 rules.add_perm("teams.view_workload", is_bureau)
+# The pool's phones and e-mails in full: the bureau, which keeps the pool (the person pages are the bureau's only), and
+# team members, who call their team's colleagues (a team page shows a member only their own teams). Any other role
+# that may one day see a team page sees them masked (teams.selectors.team_seats_for_display).
+rules.add_perm("teams.view_person_details", is_bureau | is_team_member)

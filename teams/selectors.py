@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.scopes import visible
+from huhang.masking import show_contact_details
 from teams.models import Assignment, Membership, Person, Team
 from teams.scopes import visible_teams
 from teams.team_figures import annotate_team_figures, team_figures
@@ -146,6 +147,13 @@ def team_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Team:
 
 def team_seats(*, team: Team) -> QuerySet[Membership]:
     return _seats_leader_first().filter(team=team)
+
+
+def team_seats_for_display(*, user: User, team: Team) -> list[Membership]:
+    """The team's seats, each person with `shown_phone` and `shown_email`: in full or masked (teams/rules.py)."""
+    seats = list(team_seats(team=team))
+    show_contact_details([seat.person for seat in seats], in_full=user.has_perm("teams.view_person_details"))
+    return seats
 
 
 def team_units_for_user(*, user: User, team: Team) -> QuerySet[Assignment]:

@@ -156,7 +156,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     units = TeamUnitFilter(request.GET, queryset=selectors.team_units_for_user(user=request.user, team=team))
     context = {
         "team": team,
-        "seats": selectors.team_seats(team=team),
+        "seats": selectors.team_seats_for_display(user=request.user, team=team),
         "filter": units,
         "page_obj": page_of(request, units.qs),
     }

@@ -28,6 +28,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
             add_questions(django_apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(request, monkeypatch):
+    """`client.force_login(user)` stands in for the second factor as it does for the password: a user who signs in
+    with one (a staff role, or anyone who enrolled) gets a confirmed authenticator and a session verified with it.
+    Tests of the second factor itself mark themselves `real_second_factor` and go through its pages."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import SECOND_FACTOR_REQUIRED_ROLES
+
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and user.role in SECOND_FACTOR_REQUIRED_ROLES:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.pop("huhang_second_factor_pending", None)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
 @pytest.fixture
 def celery_app():
     """The project's Celery app; its configuration is restored after the test."""

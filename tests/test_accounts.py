@@ -1,20 +1,30 @@
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import ADMIN_ROLES, Role
+from accounts.models import ADMIN_ROLES, SECOND_FACTOR_REQUIRED_ROLES, Role
 from tests.factories import UnitFactory, UserFactory, division
 
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.mark.real_second_factor
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_logs_in_lands_on_its_home_page_and_logs_out(client, users, role):
     user = users[role]
+    if role in SECOND_FACTOR_REQUIRED_ROLES:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
 
     response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("home")
+    if role in SECOND_FACTOR_REQUIRED_ROLES:  # then the code of the authenticator app
+        verify = client.get(reverse("home"))
+        assert verify.url == reverse("accounts:second_factor_verify") + "?next=%2F"
+        response = client.post(verify.url, {"code": f"{totp(device.bin_key):06d}", "next": "/"})
+        assert response.url == reverse("home")
 
     home = client.get(reverse("home"))
     assert home.status_code == 200
@@ -39,6 +49,12 @@ def test_wrong_password_gets_a_chinese_error_and_no_session(client, users):
     assert response.status_code == 200
     assert "用户名或密码错误" in response.text
     assert "_auth_user_id" not in client.session
+
+
+def test_unit_contacts_and_experts_log_in_without_a_second_factor_until_they_enrol(client, users):
+    response = client.post(reverse("accounts:login"), {"username": "uma", "password": PASSWORD})
+    assert response.url == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_disabled_account_cannot_log_in(client, users):

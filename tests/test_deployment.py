@@ -44,6 +44,7 @@ def production_env(**values: str) -> dict[str, str]:
         # Never connected to: the settings only require PostgreSQL and a broker (tests/test_settings.py).
         DATABASE_URL="postgres://huhang:unused@db.invalid:5432/huhang",
         CELERY_BROKER_URL="redis://broker.invalid:6379/0",
+        FIELD_ENCRYPTION_KEYS="k2026:MDEyMzQ1Njc4OWFiY2RlZg==",
         **values,
     )
 
@@ -153,6 +154,8 @@ REQUIRED = {
     "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
     # Every reminder links to the portal: a default (the laptop's 127.0.0.1) would send dead links to everyone.
     "PORTAL_URL": "https://portal.example.gov.cn",
+    # The keys of the encrypted personal data: without them nothing can be read back.
+    "FIELD_ENCRYPTION_KEYS": "k2026:MDEyMzQ1Njc4OWFiY2RlZg==",
 }
 
 

@@ -1,7 +1,8 @@
-"""Logins without the admin: the bureau creates them from a unit's contact, a person of the pool or (for its own staff
-and the officers) the logins list, with an initial password shown once that the user must change at the first
-login; it lists, disables, enables and resets them. Each page answers every role (404 outside the scope, 403 for
-a role without the right)."""
+"""Logins without the admin: the bureau creates them from a unit's contact or a person of the pool, the system
+administrator (staff and administrators) from the logins list, with an initial password shown once that the user
+must change at the first login; the system administrator lists, disables and enables them, the security
+administrator resets them (三员分立). Each page answers every role (404 outside the scope, 403 for a role without
+the right)."""
 
 import re
 
@@ -9,9 +10,12 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.models import Role, User
+from accounts.middleware import END_MESSAGES
+from accounts.models import LoginSession, Role, User
 from accounts.selectors import username_suggestion
 from teams.services import person_link_user
 from tests.factories import PersonFactory, TeamFactory, UnitContactFactory, UserFactory, division, two_served_units
@@ -19,6 +23,8 @@ from tests.factories import PersonFactory, TeamFactory, UnitContactFactory, User
 PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "Qiantang-river-2026"
 NON_BUREAU = [Role.OFFICER, Role.TEAM_MEMBER, Role.EXPERT, Role.UNIT_CONTACT]
+LIST_READERS = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN]
+NOT_LIST_READERS = [role for role in Role if role not in LIST_READERS]
 
 
 def _shown_password(response) -> str:
@@ -330,7 +336,22 @@ def test_a_voluntary_change_ends_on_the_done_page(client, users):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The bureau's logins list
+# The administrators' logins list (三员分立: the system administrator keeps the logins, the security administrator
+# their credentials)
+
+
+@pytest.fixture
+def sysadmin_client(users):
+    browser = Client()
+    browser.force_login(users[Role.SYSTEM_ADMIN])
+    return browser
+
+
+@pytest.fixture
+def secadmin_client(users):
+    browser = Client()
+    browser.force_login(users[Role.SECURITY_ADMIN])
+    return browser
 
 
 @pytest.fixture
@@ -341,19 +362,21 @@ def many_logins(db, unit):
         UserFactory(username=f"expert{n}", full_name=f"专家{n}", expert=True)
 
 
-def test_the_list_shows_20_a_page_with_role_last_login_and_status(bureau_client, users, many_logins):
-    response = bureau_client.get(reverse("accounts:login_list"))
+@pytest.mark.parametrize("role", LIST_READERS)
+def test_the_list_shows_20_a_page_with_role_last_login_and_status(client, users, many_logins, role):
+    client.force_login(users[role])
+    response = client.get(reverse("accounts:login_list"))
 
     assert response.status_code == 200
     page = response.context["page_obj"]
     assert len(page.object_list) == 20
-    assert page.paginator.count == 35  # 5 role fixtures + 30
+    assert page.paginator.count == 38  # 8 role fixtures + 30
     assert 'data-testid="login-row-alice"' in response.text
 
 
-def test_the_list_filters_by_role_and_status_and_searches_name_and_username(bureau_client, users, many_logins):
+def test_the_list_filters_by_role_and_status_and_searches_name_and_username(sysadmin_client, users, many_logins):
     def usernames(**query):
-        response = bureau_client.get(reverse("accounts:login_list"), query)
+        response = sysadmin_client.get(reverse("accounts:login_list"), query)
         return {user.username for user in response.context["page_obj"]}
 
     assert usernames(role=Role.EXPERT) == {"eve", *(f"expert{n}" for n in range(5))}
@@ -367,39 +390,58 @@ def test_the_list_filters_by_role_and_status_and_searches_name_and_username(bure
     assert usernames(status="initial_password") == {"eve"}
 
 
+def test_the_list_shows_who_has_a_second_factor(secadmin_client, users):
+    response = secadmin_client.get(reverse("accounts:login_list"))
+    flags = {login.username: login.has_second_factor for login in response.context["page_obj"]}
+    assert flags["sec"] is True  # signed in with it (tests/conftest.py)
+    assert flags["uma"] is False
+
+
 @pytest.mark.parametrize("extra", [0, 40])
 def test_the_list_runs_the_same_queries_for_few_or_many_logins(
-    bureau_client, users, unit, extra, django_assert_max_num_queries
+    sysadmin_client, users, unit, extra, django_assert_max_num_queries
 ):
     for n in range(extra):
         UserFactory(username=f"extra{n:02d}", unit_contact=True, unit=unit) if n % 2 else UserFactory(
             username=f"extra{n:02d}", officer=True
         )
-    with django_assert_max_num_queries(8):  # session, user, count, the page's rows with their unit and division
-        assert bureau_client.get(reverse("accounts:login_list")).status_code == 200
+    # session, user, count, the page's rows with their unit, division and second factor (a subquery)
+    with django_assert_max_num_queries(7):
+        assert sysadmin_client.get(reverse("accounts:login_list")).status_code == 200
 
 
-@pytest.mark.parametrize("role", NON_BUREAU)
-def test_only_the_bureau_reads_the_logins_list(client, users, role):
+@pytest.mark.parametrize("role", NOT_LIST_READERS)
+def test_only_the_system_and_security_administrators_read_the_logins_list(client, users, role):
     client.force_login(users[role])
     assert client.get(reverse("accounts:login_list")).status_code == 403
 
 
-def test_outsiders_do_not_read_the_logins_list(client, outsiders):
+def test_outsiders_and_anonymous_visitors_do_not_read_the_logins_list(client, outsiders):
+    assert client.get(reverse("accounts:login_list")).url.startswith(reverse("accounts:login"))
     for outsider in outsiders.values():
         client.force_login(outsider)
         assert client.get(reverse("accounts:login_list")).status_code == 403
 
 
-def test_the_bureau_menu_leads_to_the_logins_list(bureau_client, users):
-    assert reverse("accounts:login_list") in bureau_client.get(reverse("home")).text
-    officer = Client()
-    officer.force_login(users[Role.OFFICER])
-    assert reverse("accounts:login_list") not in officer.get(reverse("home")).text
+def test_the_administrators_navigation_leads_to_the_logins_list(client, users):
+    for role in Role:
+        client.force_login(users[role])
+        assert (reverse("accounts:login_list") in client.get(reverse("home")).text) == (role in LIST_READERS), role
+
+
+def test_each_administrator_sees_only_their_own_buttons(sysadmin_client, secadmin_client):
+    system = sysadmin_client.get(reverse("accounts:login_list")).text
+    security = secadmin_client.get(reverse("accounts:login_list")).text
+    for button in ["login-create", "login-disable"]:
+        assert f'data-testid="{button}"' in system
+        assert f'data-testid="{button}"' not in security
+    for button in ["login-reset", "login-role", "login-sessions-end", "lockouts"]:
+        assert f'data-testid="{button}"' in security
+        assert f'data-testid="{button}"' not in system
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Disable, enable, reset
+# Disable, enable (the system administrator), reset (the security administrator)
 
 
 def _session_of(user) -> Client:
@@ -413,16 +455,20 @@ def _sessions_of(user) -> int:
     return sum(1 for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk))
 
 
-def test_disabling_ends_the_users_sessions_now_and_refuses_their_login(bureau_client, users):
+def test_disabling_ends_the_users_sessions_now_and_refuses_their_login(sysadmin_client, users):
     contact = users[Role.UNIT_CONTACT]
     browser = _session_of(contact)
     list_url = reverse("accounts:login_list") + "?role=unit_contact"
 
-    response = bureau_client.post(reverse("accounts:login_disable", args=[contact.pk]), {"next": list_url})
+    response = sysadmin_client.post(reverse("accounts:login_disable", args=[contact.pk]), {"next": list_url})
 
     assert response.url == list_url  # back to the list as it was filtered
     assert _sessions_of(contact) == 0
-    assert browser.get(reverse("home")).url.startswith(reverse("accounts:login"))
+    assert LoginSession.objects.get(user=contact).end_reason == LoginSession.EndReason.DISABLED
+    signed_out = browser.get(reverse("home"), follow=True)
+    assert signed_out.redirect_chain[0][0].startswith(reverse("accounts:login"))
+    with translation.override("zh-hans"):
+        assert str(END_MESSAGES[LoginSession.EndReason.DISABLED]) in signed_out.text  # the message says why
     contact.refresh_from_db()
     assert not contact.is_active
     again = Client().post(reverse("accounts:login"), {"username": "uma", "password": PASSWORD})
@@ -430,31 +476,31 @@ def test_disabling_ends_the_users_sessions_now_and_refuses_their_login(bureau_cl
     assert "_auth_user_id" not in again.wsgi_request.session
 
 
-def test_a_disabled_login_is_enabled_again(bureau_client, users):
+def test_a_disabled_login_is_enabled_again(sysadmin_client, users):
     contact = users[Role.UNIT_CONTACT]
     contact.is_active = False
     contact.save()
 
-    bureau_client.post(reverse("accounts:login_enable", args=[contact.pk]))
+    sysadmin_client.post(reverse("accounts:login_enable", args=[contact.pk]))
 
     contact.refresh_from_db()
     assert contact.is_active
     assert Client().post(reverse("accounts:login"), {"username": "uma", "password": PASSWORD}).status_code == 302
 
 
-def test_the_bureau_cannot_disable_itself(bureau_client, users):
-    bureau = users[Role.BUREAU]
-    response = bureau_client.post(reverse("accounts:login_disable", args=[bureau.pk]), follow=True)
-    bureau.refresh_from_db()
-    assert bureau.is_active
+def test_the_system_administrator_cannot_disable_itself(sysadmin_client, users):
+    admin = users[Role.SYSTEM_ADMIN]
+    response = sysadmin_client.post(reverse("accounts:login_disable", args=[admin.pk]), follow=True)
+    admin.refresh_from_db()
+    assert admin.is_active
     assert response.status_code == 200  # still logged in
 
 
-def test_a_reset_shows_a_new_initial_password_once_and_ends_the_old_one(bureau_client, users):
+def test_a_reset_shows_a_new_initial_password_once_and_ends_the_old_one(secadmin_client, users):
     expert = users[Role.EXPERT]
     browser = _session_of(expert)
 
-    response = bureau_client.post(reverse("accounts:login_password_reset", args=[expert.pk]))
+    response = secadmin_client.post(reverse("accounts:login_password_reset", args=[expert.pk]))
 
     assert response.status_code == 200
     assert "no-store" in response.headers["Cache-Control"]
@@ -464,44 +510,64 @@ def test_a_reset_shows_a_new_initial_password_once_and_ends_the_old_one(bureau_c
     assert not expert.check_password(PASSWORD)
     assert expert.must_change_password
     assert _sessions_of(expert) == 0
+    assert LoginSession.objects.get(user=expert).end_reason == LoginSession.EndReason.CREDENTIALS
     assert browser.get(reverse("home")).url.startswith(reverse("accounts:login"))
 
 
-def test_the_bureau_does_not_reset_its_own_password_here(bureau_client, users):
-    bureau = users[Role.BUREAU]
-    bureau_client.post(reverse("accounts:login_password_reset", args=[bureau.pk]))
-    bureau.refresh_from_db()
-    assert bureau.check_password(PASSWORD)
-    assert not bureau.must_change_password
+def test_the_security_administrator_does_not_reset_its_own_password_here(secadmin_client, users):
+    admin = users[Role.SECURITY_ADMIN]
+    secadmin_client.post(reverse("accounts:login_password_reset", args=[admin.pk]))
+    admin.refresh_from_db()
+    assert admin.check_password(PASSWORD)
+    assert not admin.must_change_password
 
 
-@pytest.mark.parametrize("name", ["login_disable", "login_enable", "login_password_reset"])
-@pytest.mark.parametrize("role", NON_BUREAU)
-def test_only_the_bureau_disables_enables_or_resets(client, users, role, name):
+ACTIONS = {
+    "login_disable": Role.SYSTEM_ADMIN,
+    "login_enable": Role.SYSTEM_ADMIN,
+    "login_password_reset": Role.SECURITY_ADMIN,
+    "login_second_factor_reset": Role.SECURITY_ADMIN,
+    "login_sessions_end": Role.SECURITY_ADMIN,
+}
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+@pytest.mark.parametrize("role", list(Role))
+def test_each_action_is_one_administrators_alone(client, users, role, name):
     target = users[Role.EXPERT] if role != Role.EXPERT else users[Role.OFFICER]
+    TOTPDevice.objects.create(user=target, name="authenticator", confirmed=True)
+    target.is_active = name != "login_enable"
+    target.save()
     hash_before = target.password
     client.force_login(users[role])
-    assert client.post(reverse(f"accounts:{name}", args=[target.pk])).status_code == 403
+    response = client.post(reverse(f"accounts:{name}", args=[target.pk]))
     target.refresh_from_db()
-    assert (target.is_active, target.password) == (True, hash_before)
+    if role == ACTIONS[name]:
+        assert response.status_code in (200, 302)
+        return
+    assert response.status_code == 403
+    assert (target.is_active, target.password) == (name != "login_enable", hash_before)
+    assert TOTPDevice.objects.filter(user=target).exists()
 
 
-@pytest.mark.parametrize("name", ["login_disable", "login_enable", "login_password_reset"])
-def test_the_actions_on_a_missing_login_are_not_found_and_need_post(bureau_client, users, outsiders, name):
-    assert bureau_client.post(reverse(f"accounts:{name}", args=[999999])).status_code == 404
-    assert bureau_client.get(reverse(f"accounts:{name}", args=[users[Role.EXPERT].pk])).status_code == 405
+@pytest.mark.parametrize("name", ACTIONS)
+def test_the_actions_on_a_missing_login_are_not_found_and_need_post(client, users, outsiders, name):
+    client.force_login(users[ACTIONS[name]])
+    assert client.post(reverse(f"accounts:{name}", args=[999999])).status_code == 404
+    assert client.get(reverse(f"accounts:{name}", args=[users[Role.EXPERT].pk])).status_code == 405
     for outsider in outsiders.values():
         client = Client()
         client.force_login(outsider)
         assert client.post(reverse(f"accounts:{name}", args=[users[Role.EXPERT].pk])).status_code == 403
+    assert Client().post(reverse(f"accounts:{name}", args=[users[Role.EXPERT].pk])).status_code == 302
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Logins for bureau staff and officers
+# Logins for staff and administrators (the system administrator)
 
 
-def test_the_bureau_creates_an_officers_login_bound_to_a_division(bureau_client):
-    response = bureau_client.post(
+def test_the_system_administrator_creates_an_officers_login_bound_to_a_division(sysadmin_client):
+    response = sysadmin_client.post(
         reverse("accounts:login_create"),
         {"full_name": "王建国", "role": Role.OFFICER, "division": "330100", "username": "", "email": ""},
     )
@@ -511,18 +577,20 @@ def test_the_bureau_creates_an_officers_login_bound_to_a_division(bureau_client)
     assert login.check_password(_shown_password(response))
 
 
-def test_an_officer_needs_a_division_and_bureau_staff_get_none(bureau_client):
-    refused = bureau_client.post(reverse("accounts:login_create"), {"full_name": "王建国", "role": Role.OFFICER})
+def test_an_officer_needs_a_division_and_bureau_staff_and_administrators_get_none(sysadmin_client):
+    refused = sysadmin_client.post(reverse("accounts:login_create"), {"full_name": "王建国", "role": Role.OFFICER})
     assert refused.context["form"].errors["division"]
-    bureau_client.post(
-        reverse("accounts:login_create"),
-        {"full_name": "陈静", "role": Role.BUREAU, "division": "330100", "username": "chenjing"},
-    )
-    assert User.objects.get(username="chenjing").division is None
+    for role, username in [(Role.BUREAU, "chenjing"), (Role.AUDIT_ADMIN, "shenji")]:
+        sysadmin_client.post(
+            reverse("accounts:login_create"),
+            {"full_name": "陈静", "role": role, "division": "330100", "username": username},
+        )
+        login = User.objects.get(username=username)
+        assert (login.role, login.division) == (role, None)
 
 
-@pytest.mark.parametrize("role", NON_BUREAU)
-def test_only_the_bureau_creates_staff_logins(client, users, outsiders, role):
+@pytest.mark.parametrize("role", [role for role in Role if role != Role.SYSTEM_ADMIN])
+def test_only_the_system_administrator_creates_staff_logins(client, users, outsiders, role):
     for user in [users[role], *outsiders.values()]:
         client.force_login(user)
         assert client.get(reverse("accounts:login_create")).status_code == 403
@@ -533,8 +601,8 @@ def test_only_the_bureau_creates_staff_logins(client, users, outsiders, role):
     assert not User.objects.filter(username="someone").exists()
 
 
-def test_the_bureau_reads_the_staff_login_form(bureau_client):
-    assert bureau_client.get(reverse("accounts:login_create")).status_code == 200
+def test_the_system_administrator_reads_the_staff_login_form(sysadmin_client):
+    assert sysadmin_client.get(reverse("accounts:login_create")).status_code == 200
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -546,16 +614,22 @@ ACCOUNT_PAGES_LATIN = re.compile(r"[A-Za-z]{3,}")
 
 def _visible_text(html: str) -> str:
     """The page's text a user reads: no tags, scripts, usernames or passwords in <code>, no language names."""
-    html = re.sub(r"<(script|style|code|select)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<(script|style|code|select|svg)[^>]*>.*?</\1>", " ", html, flags=re.S)
     html = re.sub(r"<[^>]+>", " ", html)
     html = re.sub(r"https?://\S+|\S+@\S+", " ", html)  # the login page's address, e-mail addresses
     return html.replace("English", "")
 
 
-def test_the_login_and_account_pages_have_no_english_left(bureau_client, users, contact):
+def test_the_login_and_account_pages_have_no_english_left(
+    bureau_client, sysadmin_client, secadmin_client, users, contact
+):
+    expert = users[Role.EXPERT]
     pages = {
-        "logins": bureau_client.get(reverse("accounts:login_list")),
-        "new staff login": bureau_client.get(reverse("accounts:login_create")),
+        "logins": sysadmin_client.get(reverse("accounts:login_list")),
+        "logins, security": secadmin_client.get(reverse("accounts:login_list")),
+        "new staff login": sysadmin_client.get(reverse("accounts:login_create")),
+        "role": secadmin_client.get(reverse("accounts:login_role_change", args=[expert.pk])),
+        "lockouts": secadmin_client.get(reverse("accounts:lockout_list")),
         "contact login": bureau_client.get(
             reverse("units:contact_login_create", kwargs={"uid": contact.unit.uid, "contact_id": contact.pk})
         ),
@@ -565,6 +639,7 @@ def test_the_login_and_account_pages_have_no_english_left(bureau_client, users, 
             {"old_password": PASSWORD, "new_password1": "alice12", "new_password2": "alice12"},
         ),
         "password page": bureau_client.get(reverse("accounts:password_change")),
+        "second factor": bureau_client.get(reverse("accounts:second_factor")),
         "login refused": Client().post(reverse("accounts:login"), {"username": "alice", "password": "x"}),
     }
     for name, response in pages.items():

@@ -18,11 +18,11 @@ EXPECTED = {
     Role.OFFICER: {"/", "/units/", "/archives/requests/"},
     Role.TEAM_MEMBER: {"/", "/units/", "/teams/mine/", "/plans/", "/archives/requests/", "/archives/activities/"},
     Role.EXPERT: {"/", "/archives/requests/", "/archives/activities/"},
-    Role.UNIT_CONTACT: {"/", "/archives/requests/", "/archives/activities/"},
+    Role.UNIT_CONTACT: {"/", "/archives/requests/", "/archives/activities/", "/audit/my-unit/"},
     # 三员分立: the administrators' pages only.
     Role.SYSTEM_ADMIN: {"/", "/accounts/logins/", "/admin/"},
     Role.SECURITY_ADMIN: {"/", "/accounts/logins/"},
-    Role.AUDIT_ADMIN: {"/"},
+    Role.AUDIT_ADMIN: {"/", "/audit/"},
 }
 # The reports menu (定期复盘改进): the programme's review, by role.
 REVIEW = {
@@ -51,7 +51,7 @@ REVIEW = {
 }
 
 # The user menu (under the user's name): everyone's own reminders; the bureau's reminder pages beside its settings.
-USER_MENU = {"/reminders/", "/reminders/preferences/"}
+USER_MENU = {"/reminders/", "/reminders/preferences/", "/accounts/second-factor/"}
 BUREAU_MENU = {Role.BUREAU: {"/reminders/outbox/", "/reminders/robots/"}}
 
 

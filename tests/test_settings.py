@@ -118,6 +118,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.gov.cn",
     "DATABASE_URL": "postgres://huhang:secret@db.internal:5432/huhang",
     "CELERY_BROKER_URL": "redis://cache.internal:6379/0",
+    "FIELD_ENCRYPTION_KEYS": "k2026:MDEyMzQ1Njc4OWFiY2RlZg==",
 }
 
 
@@ -136,7 +137,7 @@ def assert_refused(result: subprocess.CompletedProcess, *phrases: str) -> None:
 
 
 @pytest.mark.parametrize("value", [None, "", " "], ids=["unset", "empty", "blank"])
-@pytest.mark.parametrize("missing", ["DATABASE_URL", "CELERY_BROKER_URL"])
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "CELERY_BROKER_URL", "FIELD_ENCRYPTION_KEYS"])
 def test_production_refuses_to_start_without(missing, value):
     assert_refused(production_settings(**{missing: value}), f"Set the {missing} environment variable")
 

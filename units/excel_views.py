@@ -15,10 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import Action
+from audit.services import record
 from huhang.pagination import page_of
 from units import exporting, importing
 from units.filters import UnitFilter
-from units.importing import ImportResult, reading
+from units.importing import COLUMNS, ImportResult, reading
 from units.models import ImportJob
 from units.selectors import unit_list_for_user
 
@@ -76,6 +78,7 @@ def import_job(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 def import_confirm(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     job = importing.import_job_get_for_user(user=request.user, uid=uid)
     job = importing.import_job_confirm(actor=request.user, job=job)
+    record(Action.IMPORT, request=request, obj=job, detail={"file": job.original_name})
     return redirect("units:import_job", uid=job.uid)
 
 
@@ -111,8 +114,22 @@ def export(request: HttpRequest) -> HttpResponse:
     filterset = UnitFilter(request.GET, queryset=units, request=request)
     if not filterset.is_valid():
         return HttpResponseBadRequest()
+    # Phones and e-mails masked, unless the bureau asks for them in full (?contacts=full); every export is audited.
+    in_full = request.GET.get("contacts") == "full" and request.user.has_perm("units.export_contact_details")
+    file, rows = exporting.units_export_file(units=filterset.qs, contact_details_in_full=in_full)
+    record(
+        Action.EXPORT,
+        request=request,
+        object_type="units.unit",
+        object_repr=exporting.export_filename(),
+        detail={
+            "fields": [column.field for column in COLUMNS if column.field != "seq"],
+            "contact_details": "full" if in_full else "masked",
+            "rows": rows,
+        },
+    )
     return FileResponse(
-        exporting.units_export_file(units=filterset.qs),
+        file,
         as_attachment=True,
         filename=exporting.export_filename(),
         content_type=exporting.XLSX_CONTENT_TYPE,

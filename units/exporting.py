@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from huhang.masking import mask_email, mask_phone
 from units.importing import CATEGORY_LABELS, COLUMNS, COLUMNS_BY_FIELD
 from units.models import Division, ListingEvent, Unit, UnitContact
 
@@ -68,16 +69,26 @@ def export_queryset(units: QuerySet[Unit]) -> QuerySet[Unit]:
     )
 
 
-def units_export(*, units: QuerySet[Unit], target: str | IO[bytes]) -> int:
-    """Writes the units (already scoped to the user and filtered) in the template's layout; returns how many."""
+def units_export(*, units: QuerySet[Unit], target: str | IO[bytes], contact_details_in_full: bool = False) -> int:
+    """Writes the units (already scoped to the user and filtered) in the template's layout; returns how many.
+
+    The contacts' phones and e-mails are masked unless `contact_details_in_full` (the bureau's explicit request,
+    units.export_contact_details); imported back, a masked value leaves the stored one as it is."""
     units = export_queryset(units)
-    rows = (_row(unit) for unit in units.iterator(chunk_size=2_000))
+    rows = (_row(unit, contact_details_in_full) for unit in units.iterator(chunk_size=2_000))
     return _write_workbook(target, rows=rows, row_count=units.count())
 
 
-def units_export_file(*, units: QuerySet[Unit]) -> IO[bytes]:
-    """The export in an anonymous temporary file, deleted when closed (FileResponse closes it once sent)."""
-    return _temporary(lambda target: units_export(units=units, target=target))
+def units_export_file(*, units: QuerySet[Unit], contact_details_in_full: bool = False) -> tuple[IO[bytes], int]:
+    """The export in an anonymous temporary file, deleted when closed (FileResponse closes it once sent), and how
+    many units it holds."""
+    written = 0
+
+    def write(target: IO[bytes]) -> None:
+        nonlocal written
+        written = units_export(units=units, target=target, contact_details_in_full=contact_details_in_full)
+
+    return _temporary(write), written
 
 
 def _temporary(write) -> IO[bytes]:
@@ -87,7 +98,8 @@ def _temporary(write) -> IO[bytes]:
     return target
 
 
-def _row(unit: Unit) -> list[Any]:
+def _row(unit: Unit, contact_details_in_full: bool) -> list[Any]:
+    phone, email = unit.contact_phone or "", unit.contact_email or ""
     return [
         unit.name,
         unit.credit_code,
@@ -97,8 +109,8 @@ def _row(unit: Unit) -> list[Any]:
         unit.technical_field,
         unit.address,
         unit.contact_name or "",
-        unit.contact_phone or "",
-        unit.contact_email or "",
+        phone if contact_details_in_full else mask_phone(phone),
+        email if contact_details_in_full else mask_email(email),
         unit.selected_on,
         unit.selected_batch or "",
     ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from huhang.crypto import EncryptedCharField, EncryptedEmailField
 from huhang.models import TimeStampedModel
 from units.credit_code import validate_credit_code
 from units.validators import validate_phone
@@ -107,8 +108,9 @@ class UnitContact(TimeStampedModel):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=64)
     position = models.CharField(_("position"), max_length=64, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
-    email = models.EmailField(_("e-mail"), blank=True)
+    # Personal data, stored encrypted with SM4 (huhang/crypto.py): the database can neither read nor search them.
+    phone = EncryptedCharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    email = EncryptedEmailField(_("e-mail"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
     history = HistoricalRecords()

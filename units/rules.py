@@ -31,3 +31,10 @@ rules.add_perm("units.browse_units", is_bureau | is_officer | is_team_member)
 rules.add_perm("units.view_own_unit", is_unit_contact)
 rules.add_perm("units.manage_units", is_bureau)  # create, edit, select, remove, import, contacts, IP profile
 rules.add_perm("units.export_units", is_bureau | is_officer)
+# Contacts' phones and e-mails in full (PIPL art. 6: no more than the purpose needs) for those who call them: the
+# bureau, which keeps the list; the serving team (a team member reaches only the units their team serves, see the
+# unit scope); the unit's own contact (their colleagues, whose details they keep up to date). Everyone else who may
+# see a unit (a city's officer) sees them masked (huhang/masking.py); units.selectors.contacts_for_display applies it.
+rules.add_perm("units.view_contact_details", is_bureau | is_team_member | speaks_for_record_unit)
+# The list exported with the contacts unmasked: the bureau only, on request, and audited (units/excel_views.py).
+rules.add_perm("units.export_contact_details", is_bureau)

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
-from units.models import Division, IPProfile, Unit
+from huhang.masking import show_contact_details
+from units.models import Division, IPProfile, Unit, UnitContact
 from units.scopes import visible_units
 from units.unit_list import annotate_unit_list
 
@@ -40,6 +41,13 @@ def unit_detail(*, unit: Unit) -> Unit:
     (units/timeline.py) and the other apps' panels (units/unit_page.py) read their own."""
     prefetch_related_objects([unit], "contacts", Prefetch("ip_profiles", queryset=IPProfile.objects.order_by("-as_of")))
     return unit
+
+
+def contacts_for_display(*, user: User, unit: Unit) -> list[UnitContact]:
+    """The unit's contacts (prefetched by `unit_detail`) with `shown_phone` and `shown_email`: in full for those who
+    call them (units.view_contact_details in units/rules.py), masked for everyone else."""
+    in_full = user.has_perm("units.view_contact_details", unit)
+    return show_contact_details(unit.contacts.all(), in_full=in_full)
 
 
 def cities() -> QuerySet[Division]:

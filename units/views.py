@@ -17,8 +17,8 @@ from units import services
 from units.filters import UnitFilter
 from units.forms import ContactForm, IPProfileForm, RemoveForm, ReselectForm, UnitCreateForm, UnitForm
 from units.models import Unit
+from units.selectors import contacts_for_display, unit_get_for_user, unit_list_for_user
 from units.selectors import unit_detail as unit_detail_data
-from units.selectors import unit_get_for_user, unit_list_for_user
 from units.timeline import PAGE_PARAM, TimelineFilter, timeline_kinds, unit_timeline
 from units.unit_list import unit_list_columns
 from units.unit_page import unit_panels
@@ -56,6 +56,7 @@ def unit_detail(request: HttpRequest, uid) -> HttpResponse:
         {
             "unit": unit,
             "can_manage": request.user.has_perm("units.manage_units"),
+            "contacts": contacts_for_display(user=request.user, unit=unit),
             "panels": unit_panels(unit=unit, user=request.user),
             "timeline": unit_timeline(unit=unit, user=request.user, **selection, page=request.GET.get(PAGE_PARAM)),
             "timeline_filter": timeline_filter,

@@ -38,6 +38,8 @@ from archives.selectors import (
     units_for_recording,
 )
 from archives.views.staged import keep_for_next_post, staged_files
+from audit.models import Action
+from audit.services import record
 from huhang.forms import save_form
 from units.selectors import unit_get_for_user
 
@@ -143,7 +145,9 @@ def activity_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     """Everything recorded. The serving team also gets the correction, invitation and file forms; an invited expert
     and the unit's contact read it. The serving side reads the opinions on it; an invited expert and the serving
     team post them."""
-    return _detail(request, activity_get_for_user(user=request.user, uid=uid))
+    activity = activity_get_for_user(user=request.user, uid=uid)
+    record(Action.READ, request=request, obj=activity)
+    return _detail(request, activity)
 
 
 def _detail(

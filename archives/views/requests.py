@@ -34,6 +34,8 @@ from archives.forms.requests import (
 )
 from archives.scopes import sees_internal_notes
 from archives.views.staged import keep_for_next_post, staged_files
+from audit.models import Action
+from audit.services import record
 from huhang.forms import save_form
 
 if TYPE_CHECKING:
@@ -156,7 +158,9 @@ def _reply_initial(user: User) -> dict[str, bool]:
 
 
 def request_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    return _thread(request, selectors.request_get_for_user(user=request.user, uid=uid))
+    request_ = selectors.request_get_for_user(user=request.user, uid=uid)
+    record(Action.READ, request=request, obj=request_)
+    return _thread(request, request_)
 
 
 def _request_for(request: HttpRequest, uid: uuid.UUID, action: str) -> Request:

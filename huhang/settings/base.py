@@ -66,11 +66,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave the second factor (django-otp's OTPMiddleware, without
+    # its query per request: accounts/middleware.py).
+    "accounts.middleware.VerifiedSessionOTPMiddleware",
+    # A 403, or a 404 on a URL naming a record, goes to the audit trail, outside the view's rolled-back transaction.
+    "audit.middleware.DeniedAccessAuditMiddleware",
     # Deny by default: every view needs a login unless it is decorated with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Until the second factor is given (accounts/second_factor.py), only its own pages; then the password rule.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     # A login with the initial password the bureau gave out reaches only the password page until it is changed.
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 30 minutes idle, 10 hours in all, one session per staff login (accounts/sessions.py); after the messages,
+    # which tell a signed-out browser why.
+    "accounts.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -155,7 +165,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.password_validation.PasswordHistoryValidator"},
 ]
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# MLPS 2.0 level 3 session limits (accounts/sessions.py): signed out after SESSION_IDLE_SECONDS without a request a
+# person made, and SESSION_ABSOLUTE_SECONDS after the login whatever the activity; the session row lives no longer.
+SESSION_IDLE_TIMEOUT = timedelta(seconds=env.int("SESSION_IDLE_SECONDS", default=30 * 60))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(seconds=env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# The name the authenticator app shows above the username (accounts/second_factor.py).
+OTP_TOTP_ISSUER = "护航"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -180,6 +196,15 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # user's scope (for example "/protected-media/", an `internal` location). Empty: Django streams the file itself.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 SENDFILE_X_ACCEL = env("SENDFILE_X_ACCEL", default="")
+# The audit trail (audit/): searchable in the portal for AUDIT_RETENTION_DAYS (the Cybersecurity Law's six months
+# at least: a smaller value fails the system check and the archiving), then archived to gzip'd JSON Lines files here.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+AUDIT_ARCHIVE_DIR = env.path("AUDIT_ARCHIVE_DIR", default=BASE_DIR / "var" / "audit-archive")
+# `manage.py backup` writes a timestamped directory here (huhang/backups.py; docs/operations.md, "Backups"). A
+# PostgreSQL restore drops and recreates the tables, which only their owner may do: where the app's role is not the
+# owner, BACKUP_DATABASE_URL names the owner's connection (empty: DATABASE_URL).
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+BACKUP_DATABASE_URL = env("BACKUP_DATABASE_URL", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -225,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-staged-uploads": {"task": "archives.tasks.purge_staged_uploads_task", "schedule": crontab(minute=40)},
     # Report exports (xlsx, PDF) asked for more than a day ago, with their files: confidential figures do not linger.
     "purge-report-exports": {"task": "reports.tasks.purge_exports_task", "schedule": crontab(minute=50)},  # hourly
+    # Audit events older than AUDIT_RETENTION_DAYS to their archive files, at night (audit/archiving.py).
+    "archive-audit": {"task": "audit.tasks.archive_audit_task", "schedule": crontab(hour=2, minute=15)},
+    # Contacts of units removed from the list longer than CONTACT_RETENTION_DAYS ago are anonymised (daily).
+    "purge-contacts": {"task": "units.tasks.purge_contacts_task", "schedule": crontab(hour=3, minute=40)},
 }
 
 CONTENT_SECURITY_POLICY = {
@@ -252,6 +281,14 @@ PROGRAMME_TARGETS = {
     for year, target in (pair.split(":") for pair in env.list("PROGRAMME_TARGETS", default=["2025:100", "2026:150"]))
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Huhang-2026")
+
+# Field-level encryption of personal data and secrets with SM4 (huhang/crypto.py): comma-separated id:base64key
+# entries of 16-byte keys; the first encrypts, all decrypt (`manage.py rotate_field_keys` moves values to the first).
+# No default: test.py and local.py set a development key, production.py refuses to start without one.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# Days after a unit's removal from the list (调出) before its contacts' names, phones and e-mails are blanked
+# (PIPL art. 19 and 47: kept no longer than the service needs; `manage.py purge_contacts`, daily).
+CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=365)
 
 LOGGING = {
     "version": 1,

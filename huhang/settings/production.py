@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from huhang.crypto import parse_keys, refuse_development_key
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -30,6 +32,9 @@ if _engine != "django.db.backends.postgresql":
         f"DATABASE_URL must point to PostgreSQL in production (postgres://...), not {_engine or 'an unknown scheme'}:"
         " the web, worker and beat containers share one database, and a SQLite file cannot be shared between them."
     )
+# Personal data is stored encrypted (huhang/crypto.py): no key, no start; a malformed key stops it too.
+_required("FIELD_ENCRYPTION_KEYS", "k2026:<16 random bytes, base64>")
+refuse_development_key(parse_keys(FIELD_ENCRYPTION_KEYS))  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 

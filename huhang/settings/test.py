@@ -2,8 +2,12 @@
 
 import os
 
+from huhang.crypto import DEVELOPMENT_KEY_ENTRY
+
 os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("DEBUG", "false")
+# A fixed development key for the encrypted fields (huhang/crypto.py); production has none (production.py).
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", DEVELOPMENT_KEY_ENTRY)
 
 from .base import *  # noqa: F403
 

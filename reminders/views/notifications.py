@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
+from accounts.sessions import not_user_activity
 from reminders import selectors
 from reminders.filters import NotificationFilter
 from reminders.forms import MarkReadForm
@@ -51,6 +52,7 @@ notification_list = NotificationListView.as_view()
 
 @never_cache
 @require_GET
+@not_user_activity  # the poll every 60 s must not keep an idle session alive
 def bell(request: HttpRequest) -> HttpResponse:
     """The header's badge (templates/base.html asks for it on load and every minute)."""
     count = selectors.unread_count_for_user(user=request.user)

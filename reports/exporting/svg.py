@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # nosec B406 # escapes what it writes, parses nothing
 
 from django.utils.translation import gettext as _
 

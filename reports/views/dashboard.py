@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
+from audit.models import Action
+from audit.services import record
 from reports.dashboard import dashboard_document, dashboard_for_user
 from reports.exporting.text import document_filename
 from reports.exporting.xlsx import XLSX_CONTENT_TYPE, write_xlsx
@@ -31,6 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_xlsx(request: HttpRequest) -> FileResponse:
     """The dashboard's tables, one sheet per step: a few dozen rows, written at once rather than queued."""
     document = dashboard_document(dashboard_for_user(user=request.user))
+    record(Action.EXPORT, request=request, object_type="reports.dashboard", detail={"format": "xlsx"})
     target = io.BytesIO()
     write_xlsx(document, target)
     target.seek(0)

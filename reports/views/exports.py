@@ -16,6 +16,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
+from audit.models import Action
+from audit.services import record
 from huhang.forms import add_service_error
 from huhang.pagination import page_of
 from reports.exporting.forms import ExportForm
@@ -97,6 +99,7 @@ def export_download(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         except FileNotFoundError as gone:
             raise Http404 from gone
         response = FileResponse(handle, as_attachment=True, filename=job.filename, content_type=content_type)
+    record(Action.DOWNLOAD, request=request, obj=job, detail={"format": job.format})
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

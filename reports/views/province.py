@@ -18,6 +18,8 @@ from django.utils import timezone
 from rules.contrib.views import permission_required
 
 from accounts.models import Role
+from audit.models import Action
+from audit.services import record
 from huhang.models import ProgrammeSettings
 from huhang.pagination import page_of
 from reports import documents, scorecard
@@ -88,6 +90,7 @@ def province_report(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     period = period_or_404(code, today)
     city, choices = _city_or_404(request)
+    record(Action.READ, request=request, object_type="reports.province", object_id=code, detail={"city": city or ""})
     document = documents.province_report_document(
         user=request.user, period=period, city_code=city, today=today, list_limit=LIST_LIMIT
     )

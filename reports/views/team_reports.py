@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from archives.models import Activity, RequestKind
+from audit.models import Action
+from audit.services import record
 from huhang.forms import add_service_error, save_form
 from huhang.pagination import page_of
 from reports import selectors, services
@@ -188,6 +190,7 @@ def team_report(request: HttpRequest, team_id: int, code: str) -> HttpResponse:
     """The report: its text, its figures (live while a draft, frozen when submitted), its typical cases and its
     workflow history, with the actions the user may take."""
     report, period, today = _report(request, team_id, code)
+    record(Action.READ, request=request, obj=report)
     return _report_page(request, report, period, today)
 
 

@@ -27,7 +27,7 @@ TABLES = [
     *(Activity, ActivityMeasure, Request, RequestMessage, Referral),
 ]
 
-DEMO_USERNAMES = ["bureau", "officer", "leader", "member", "expert", "unit"]
+DEMO_USERNAMES = ["bureau", "officer", "leader", "member", "expert", "unit", "sysadmin", "secadmin", "auditor"]
 
 
 def test_a_second_run_changes_nothing_and_prints_one_working_login_per_role(seeded, settings, capsys):

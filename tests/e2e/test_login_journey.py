@@ -62,10 +62,10 @@ def test_a_contact_gets_a_login_changes_its_password_and_loses_it_when_disabled(
     expect(contact_page.get_by_role("heading", level=1)).to_contain_text("欢迎，周海燕")
     expect(contact_page.locator("main")).to_contain_text(unit.name)
 
-    # The bureau disables the login: the contact's open session ends at once, and the login is refused.
-    login("alice")
-    page.get_by_test_id("user-menu").click()
-    page.get_by_test_id("menu-logins").click()
+    # The system administrator disables the login (三员分立): the contact's open session ends at once, and the login
+    # is refused.
+    login("sam")
+    page.goto(live_server.url + "/accounts/logins/")
     page.get_by_label("姓名或用户名").fill(username)
     page.get_by_test_id("filter-submit").click()
     row = page.get_by_test_id(f"login-row-{username}")

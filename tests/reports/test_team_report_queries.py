@@ -62,9 +62,9 @@ def test_the_team_members_list(world, client):
         services.team_report_for(team=team, period=H2)
     large = count_queries(client, world.leader, path)
     assert small == large
-    # session, user, savepoint and its release, the teams, their reports, the settings, the menu's two permission
-    # reads (base.html)
-    assert large == 9
+    # session, user, savepoint and its release, the teams, their reports, the settings (permissions are the roles'
+    # rules: no query, accounts/backends.py)
+    assert large == 7
 
 
 def test_the_period_page(world, client):
@@ -114,4 +114,4 @@ def test_the_typical_cases_page(world, client):
     more_records(world, 40, 4)
     large = count_queries(client, world.leader, path)
     assert small == large
-    assert large == 9  # session, user, savepoint and release, the team, the count and the rows, the permissions (2)
+    assert large == 7  # session, user, savepoint and release, the team, the count and the rows

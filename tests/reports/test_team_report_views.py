@@ -396,16 +396,3 @@ def test_a_report_not_started_cannot_be_reviewed(world, client):
     assert post(client, world.bureau, url("team_report_accept", world)).status_code == 404
     assert post(client, world.bureau, url("team_report_return", world), {"comment": "x"}).status_code == 404
     assert not TeamReport.objects.exists()
-
-
-def test_the_bureaus_superuser_login_acts_as_the_bureau(world, client):
-    """Django lets a superuser pass every permission; the bureau's demo login is one, and must not write a team's
-    report nor start it by looking at it."""
-    world.bureau.is_superuser = True
-    world.bureau.save()
-    response = get(client, world.bureau, url("team_report", world))
-    assert 'data-testid="preview"' in response.text
-    assert not TeamReport.objects.exists()
-    assert get(client, world.bureau, url("team_report_edit", world)).status_code == 403
-    assert post(client, world.bureau, url("team_report_submit", world)).status_code == 403
-    assert get(client, world.bureau, reverse("reports:team_report_list")).status_code == 302

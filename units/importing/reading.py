@@ -20,6 +20,7 @@ from django.utils import translation
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from huhang.masking import is_masked
 from huhang.text import clean_text, normalise_identifier
 from huhang.uploads import OFFICE_MALFORMED, ZIP_MAGIC, office_refusal, zip_members_unsafe
 from units.credit_code import normalise_credit_code, validate_credit_code
@@ -365,7 +366,10 @@ class _RowChecker:
 
     def _contact(self, values: dict[str, Any], problem: Callable[..., None]) -> dict[str, str]:
         """The primary contact's fields. A column left empty clears its field; a column the file lacks is kept."""
-        contact = {name: "" for name in ("phone", "email") if name in self.header.indexes}
+        # A masked value (an export sent back: units/exporting.py) keeps the stored one, as a missing column does.
+        masked = {name for name in ("phone", "email") if is_masked(values.get(name) or "")}
+        values = {name: value for name, value in values.items() if name not in masked}
+        contact = {name: "" for name in ("phone", "email") if name in self.header.indexes and name not in masked}
         if values.get("phone"):
             contact["phone"] = normalise_phone(values["phone"])
             try:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.build import build_demo
+from demo.totp import DEMO_TOTP_KEY_BASE32
 from demo.units import OutdatedDemo
 
 
@@ -31,6 +32,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username:<8} {_pad(str(login.role.label), 24)} {login.full_name}  {login.scope}"
             )
+        self.stdout.write(
+            "Staff and administrator logins also ask for a 6-digit code: `.venv/bin/python manage.py demo_totp"
+            f" <username>` prints it, or add the demo key {DEMO_TOTP_KEY_BASE32} to an authenticator app."
+        )
 
 
 def _pad(text: str, width: int) -> str:

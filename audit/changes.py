@@ -1,0 +1,108 @@
+"""Every create, update and delete of a business record, with its before and after, from django-simple-history.
+
+Each model with HistoricalRecords writes a historical row on save and delete; its post_create_historical_record signal
+(connected in audit/apps.py) turns that row into an audit event: the history's user (HistoryRequestMiddleware sets it
+from the request), the request's client address when there is a request, and the changed fields as
+{field: [before, after]} — phones and e-mails masked (huhang/masking.py), secrets left out, long texts shortened.
+A change of a user's role or binding (division, unit, active) and of a team's membership is a change of what someone
+may read: it is recorded as ROLE_CHANGE, so the audit administrator finds every change of a role or a scope at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.db.models import Model
+from django.forms.models import model_to_dict
+from simple_history.models import HistoricalRecords
+
+from audit.account_events import SCOPE_CHANGES_RECORDED
+from audit.models import Action
+from audit.services import record
+from huhang.masking import mask_email, mask_phone
+
+TEXT_LIMIT = 300  # characters of a long text kept in the trail: enough to see what changed, not a second copy
+SECRET_WORDS = ("password", "token", "secret", "otp", "key", "cipher")
+HISTORY_ACTIONS = {"+": Action.CREATE, "~": Action.UPDATE, "-": Action.DELETE}
+OPERATIONS = {"+": "create", "~": "update", "-": "delete"}
+# Who may read what follows from these (accounts/access.py, teams/scopes.py).
+SCOPE_FIELDS = {"accounts.user": {"role", "division", "unit", "is_active", "contact"}}
+SCOPE_MODELS = {"teams.membership"}
+
+
+def masked(field: str, value: Any) -> Any:
+    """A value as the trail may keep it: JSON-safe, personal data masked, long texts shortened."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [masked(field, item) for item in value]
+    text = value if isinstance(value, str) else str(value)
+    name = field.lower()
+    if "phone" in name or "mobile" in name:
+        return mask_phone(text)
+    if "email" in name:
+        return mask_email(text)
+    return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT] + "…"
+
+
+def _is_secret(field: str) -> bool:
+    return any(word in field.lower() for word in SECRET_WORDS)
+
+
+def _tracked(history: Model) -> list[str]:
+    return sorted(f.name for f in history.tracked_fields if f.editable and not _is_secret(f.name))
+
+
+def _previous(history: Model, instance: Model) -> Model | None:
+    pk_name = instance._meta.pk.attname
+    return (
+        type(history)
+        ._default_manager.filter(**{pk_name: getattr(history, pk_name)}, history_id__lt=history.history_id)
+        .order_by("-history_id")
+        .first()
+    )
+
+
+def changed_fields(history: Model, instance: Model) -> dict[str, list[Any]]:
+    """{field: [before, after]}, masked: every set field of a create or delete, the changed ones of an update."""
+    fields = _tracked(history)
+    if history.history_type == "~":
+        previous = _previous(history, instance)
+        if previous is not None:
+            delta = history.diff_against(previous, included_fields=fields)
+            return {c.field: [masked(c.field, c.old), masked(c.field, c.new)] for c in delta.changes}
+    values = model_to_dict(history, fields=fields)
+    if history.history_type == "-":
+        return {name: [masked(name, value), None] for name, value in values.items() if value not in (None, "")}
+    return {name: [None, masked(name, value)] for name, value in values.items() if value not in (None, "")}
+
+
+def record_history(sender, *, instance: Model, history_instance: Model, history_user=None, **kwargs) -> None:
+    """simple_history's post_create_historical_record receiver."""
+    changes = changed_fields(history_instance, instance)
+    if history_instance.history_type == "~" and not changes:
+        return  # a save that changed nothing is no change
+    label = instance._meta.label_lower
+    scope_fields = SCOPE_FIELDS.get(label, set())
+    # A new login is a creation (its role is in its fields); a later change of its role or binding is a scope change.
+    is_update = history_instance.history_type == "~"
+    is_scope_change = label in SCOPE_MODELS or (is_update and bool(scope_fields.intersection(changes)))
+    action = Action.ROLE_CHANGE if is_scope_change else HISTORY_ACTIONS[history_instance.history_type]
+    request = getattr(HistoricalRecords.context, "request", None)
+    if is_scope_change and request is not None:
+        recorded = getattr(request, SCOPE_CHANGES_RECORDED, set())
+        setattr(request, SCOPE_CHANGES_RECORDED, recorded | {(label, instance.pk)})
+    record(
+        action,
+        request=request,
+        user=history_user if getattr(history_user, "pk", None) else None,
+        obj=instance,
+        detail={"operation": OPERATIONS[history_instance.history_type], "changes": changes},
+    )
