@@ -3,7 +3,9 @@
 Each model with HistoricalRecords writes a historical row on save and delete; its post_create_historical_record signal
 (connected in audit/apps.py) turns that row into an audit event: the history's user (HistoryRequestMiddleware sets it
 from the request), the request's client address when there is a request, and the changed fields as
-{field: [before, after]} — phones and e-mails masked (huhang/masking.py), secrets left out, long texts shortened.
+{field: [before, after]} — phones and e-mails masked (huhang/masking.py), secrets left out, and a long text (a plan's
+measures, a request's question) replaced by its length and digest: the audit administrator sees that and when it
+changed, and can match it against the record's history, without reading the programme's content (三员分立).
 A change of a user's role or binding (division, unit, active) and of a team's membership is a change of what someone
 may read: it is recorded as ROLE_CHANGE, so the audit administrator finds every change of a role or a scope at once.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
 import uuid
 from typing import Any
 
@@ -24,7 +27,7 @@ from audit.models import Action
 from audit.services import record
 from huhang.masking import mask_email, mask_phone
 
-TEXT_LIMIT = 300  # characters of a long text kept in the trail: enough to see what changed, not a second copy
+TEXT_LIMIT = 80  # characters of a value kept as it is (names, statuses, dates); a longer text keeps its digest
 SECRET_WORDS = ("password", "token", "secret", "otp", "key", "cipher")
 HISTORY_ACTIONS = {"+": Action.CREATE, "~": Action.UPDATE, "-": Action.DELETE}
 OPERATIONS = {"+": "create", "~": "update", "-": "delete"}
@@ -49,7 +52,9 @@ def masked(field: str, value: Any) -> Any:
         return mask_phone(text)
     if "email" in name:
         return mask_email(text)
-    return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT] + "…"
+    if len(text) <= TEXT_LIMIT:
+        return text
+    return {"length": len(text), "sha256": hashlib.sha256(text.encode()).hexdigest()}
 
 
 def _is_secret(field: str) -> bool:

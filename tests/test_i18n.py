@@ -19,7 +19,19 @@ from tests.factories import TeamFactory, UserFactory, assign
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ["accounts", "archives", "audit", "demo", "huhang", "plans", "reminders", "reports", "teams", "templates", "units"]
+SOURCE_DIRS = [
+    "accounts",
+    "archives",
+    "audit",
+    "demo",
+    "huhang",
+    "plans",
+    "reminders",
+    "reports",
+    "teams",
+    "templates",
+    "units",
+]
 
 
 def test_catalogue_has_no_untranslated_or_fuzzy_entry():

@@ -280,7 +280,7 @@ PROGRAMME_TARGETS = {
     int(year): int(target)
     for year, target in (pair.split(":") for pair in env.list("PROGRAMME_TARGETS", default=["2025:100", "2026:150"]))
 }
-DEMO_PASSWORD = env("DEMO_PASSWORD", default="Huhang-2026")
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="Huhang-2026-zj")  # meets the MLPS password rules
 
 # Field-level encryption of personal data and secrets with SM4 (huhang/crypto.py): comma-separated id:base64key
 # entries of 16-byte keys; the first encrypts, all decrypt (`manage.py rotate_field_keys` moves values to the first).

@@ -2,6 +2,7 @@
 record, action and result — and never a password, a token or a full phone number."""
 
 import datetime
+import hashlib
 import json
 
 import pytest
@@ -232,5 +233,8 @@ def test_masked_values_are_json_safe_and_short():
 
     assert masked("mobile", "13800001111") == "138****1111"
     assert masked("contact_email", "li.si@example.com") == "l****@example.com"
-    assert masked("summary", "长" * 1000) == "长" * TEXT_LIMIT + "…"
+    # A long text keeps its length and digest, not its content (三员分立: the audit administrator reads no plan).
+    digest = masked("summary", "长" * 1000)
+    assert digest == {"length": 1000, "sha256": hashlib.sha256(("长" * 1000).encode()).hexdigest()}
+    assert masked("name", "长" * TEXT_LIMIT) == "长" * TEXT_LIMIT
     assert masked("due_on", datetime.date(2026, 12, 31)) == "2026-12-31"

@@ -34,7 +34,7 @@ def test_no_administrator_scope_can_be_declared_on_a_business_model():
     for label in ("units.Unit", "plans.Plan", "archives.Request"):
         model = apps.get_model(label)
         with pytest.raises(ImproperlyConfigured):
-            declare(model, Role.AUDIT_ADMIN, rule="a leak")(lambda user: model.objects.all())
+            declare(model, Role.AUDIT_ADMIN, rule="a leak")(lambda user, model=model: model.objects.all())
 
 
 @pytest.mark.parametrize("role", sorted(ADMIN_ROLES))
@@ -81,7 +81,8 @@ def test_createsuperuser_makes_a_system_administrator(db):
     call_command("createsuperuser", username="first", email="first@example.gov.cn", interactive=False, verbosity=0)
     first = User.objects.get(username="first")
     assert first.role == Role.SYSTEM_ADMIN
-    assert first.is_superuser and first.is_staff
+    assert first.is_superuser
+    assert first.is_staff
 
 
 def test_the_admin_registers_no_business_model():
