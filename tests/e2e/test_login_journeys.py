@@ -11,6 +11,10 @@ HOME_HEADINGS = {
     Role.TEAM_MEMBER: "我服务的单位",
     Role.EXPERT: "邀请您参与的服务需求",
     Role.UNIT_CONTACT: "西湖光电实验室",
+    # 三员分立: an administrator's home lists their pages and nothing of the programme.
+    Role.SYSTEM_ADMIN: "登录账号",
+    Role.SECURITY_ADMIN: "登录账号",
+    Role.AUDIT_ADMIN: "审计日志",
 }
 
 

@@ -482,7 +482,7 @@ def test_a_record_outside_the_scope_is_neither_shown_nor_changed(world, as_viewe
         # A create form given a unit outside the scope ignores it and offers the user's own units (200).
         allowed = DENIED | {200} if TABLE[name].query else DENIED
         assert response.status_code in allowed, f"{method.upper()} {url}: {response.status_code}"
-        if response.status_code in {403, 404} and not TABLE[name].query:  # a query's: the xfail test below
+        if response.status_code in {403, 404}:
             # The probe is in the audit trail (issue 13, item 4: denied access), by whom and on which URL.
             assert denials(world.viewers[viewer], url, method) == 1, f"{method.upper()} {url} left no denial"
         # The same answer as for a record that does not exist: the refusal tells nothing of the record.
@@ -589,10 +589,6 @@ def admin_urls(world: World) -> list[tuple[str, str]]:
     return urls
 
 
-# The admin's pages that show the system administrator a business record: each has its xfail test below.
-ADMIN_LEAKS: set[str] = set()
-
-
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_the_admin_is_the_system_administrators_alone(world, as_viewer, viewer):
     """Every page of the admin sends everyone but the system administrator away (to a login page, or 403/404), and
@@ -605,7 +601,7 @@ def test_the_admin_is_the_system_administrators_alone(world, as_viewer, viewer):
         answers[name] = response.status_code
         assert response.status_code < 500, url
         if viewer == "system_admin":
-            assert name in ADMIN_LEAKS or leaked(body_text(response), secrets) == [], url
+            assert leaked(body_text(response), secrets) == [], url
             continue
         assert leaked(body_text(response), secrets) == [], url
         # Sent to a login page, or (the admin's logout) back to the admin's index, which sends them to its login.
