@@ -50,6 +50,7 @@ COPY . .
 RUN mkdir -p locale \
     && export SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only ALLOWED_HOSTS=build.invalid \
         DATABASE_URL=postgres://build:build@db.invalid:5432/build CELERY_BROKER_URL=redis://broker.invalid:6379/0 \
+        CACHE_URL=redis://broker.invalid:6379/1 \
         FIELD_ENCRYPTION_KEYS=build:YnVpbGQtb25seS1rZXkhIQ== \
     && python manage.py compilemessages \
     && python manage.py collectstatic --noinput \

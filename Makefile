@@ -20,7 +20,7 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --g
 # The apps bandit scans (tests, migrations and .venv are excluded by [tool.bandit] in pyproject.toml).
 BANDIT_TARGETS := huhang accounts audit units teams plans archives reports reminders demo scripts manage.py
 
-.PHONY: run test lint format messages system-packages test-packages clean lock audit-deps backup restore
+.PHONY: run test lint format messages system-packages test-packages clean lock audit-deps backup restore bench
 
 # Every dependency from the lock only: exact versions, and pip refuses a file whose sha256 the lock does not name.
 # Then the project itself, with no dependencies and no build environment fetched from the index (setuptools is in
@@ -80,6 +80,14 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=<backup directory, e.g. var/backups/20261203-021500>"; exit 2; }
 	$(BIN)/python manage.py restore "$(BACKUP)"
+
+# The pages, heavy jobs and throughput on the scale data (PostgreSQL databases huhang_bench_10 and huhang_bench_100,
+# created and seeded when missing), beside Django admin's unit changelist and a floor view measured in the same run:
+# a table, bench/results/<time>.json, a failure when a budget is broken (README, "Performance"; python -m bench
+# --help). wrk, the load generator, is its Debian prerequisite.
+bench: $(STAMP) system-packages
+	@bash scripts/ensure-debian-packages.sh wrk
+	$(BIN)/python -m bench --all $(BENCH_ARGS)
 
 # Refreshes the catalogue after strings changed; then translate the new entries in django.po.
 messages: $(STAMP)

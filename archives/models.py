@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from huhang.models import TimeStampedModel
+from huhang.search import BigramIndex, bigram_document
 from huhang.vocabulary import TaskArea
 
 
@@ -64,7 +65,13 @@ class Activity(TimeStampedModel):
         ordering = ["-date", "-pk"]
         verbose_name = _("service activity")
         verbose_name_plural = _("service activities")
-        indexes = [models.Index(fields=["unit", "-date"]), models.Index(fields=["team", "-date"])]
+        indexes = [
+            # The list's order, newest first, for the whole archive (the bureau) ...
+            models.Index(fields=["-date", "-id"], name="activity_newest_first"),
+            # ... and for a scope of a few units (a team, a unit's contact): scope first, then the same order.
+            models.Index(fields=["unit", "-date", "-id"], name="activity_unit_newest_first"),
+            models.Index(fields=["team", "-date"]),
+        ]
         constraints = [
             # A token is its recorder's: another user sending the same token records their own activity.
             models.UniqueConstraint(fields=["recorded_by", "submission_token"], name="activity_submitted_once"),
@@ -279,8 +286,12 @@ class Request(TimeStampedModel):
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # The form's one-time token: the same form sent twice (a double click) files one request.
     submission_token = models.UUIDField(_("submission token"), null=True, blank=True, editable=False)
+    # The subject's bigrams (huhang/search.py), so that the list's search by a part of the subject is an index scan;
+    # filled by request_search_document on every path that writes a subject.
+    search_document = models.TextField(editable=False, blank=True, default="")
 
-    history = HistoricalRecords()
+    # The search document is derived from the subject, which the history keeps.
+    history = HistoricalRecords(excluded_fields=["search_document"])
     objects = RequestQuerySet.as_manager()
 
     class Meta:
@@ -288,8 +299,10 @@ class Request(TimeStampedModel):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         indexes = [
+            models.Index(fields=["-submitted_at", "-id"], name="request_newest_first"),  # the list's order
             models.Index(fields=["team", "status"]),
             models.Index(fields=["unit", "-submitted_at"]),
+            BigramIndex(fields=["search_document"], name="request_search_document"),
             models.Index(fields=["accepted_at", "accept_due_at"]),
             models.Index(fields=["answered_at", "answer_due_at"]),
         ]
@@ -312,6 +325,11 @@ class Request(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+def request_search_document(title: str) -> str:
+    """What `Request.search_document` holds for a subject: services and bulk paths (seed_scale) fill it with this."""
+    return bigram_document(title)
 
 
 class RequestMessage(TimeStampedModel):

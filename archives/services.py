@@ -38,6 +38,7 @@ from archives.models import (
     Request,
     RequestMessage,
     ResponseLimit,
+    request_search_document,
 )
 from archives.staging import staged_checked, staged_consumed
 from huhang import workdays
@@ -339,6 +340,7 @@ def request_submit(
                 team=_serving_team(unit),
                 kind=kind,
                 title=title.strip(),
+                search_document=request_search_document(title.strip()),
                 description=description.strip(),
                 raised_by=actor,
                 on_behalf=actor.role == Role.TEAM_MEMBER,

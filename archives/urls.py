@@ -12,6 +12,11 @@ urlpatterns = [
     path("activities/<uuid:uid>/", activities.activity_detail, name="activity_detail"),
     path("activities/<uuid:uid>/edit/", activities.activity_edit, name="activity_edit"),
     path("activities/<uuid:uid>/experts/", activities.activity_invite_expert, name="activity_invite_expert"),
+    path(
+        "activities/<uuid:uid>/experts/search/",
+        activities.activity_expert_typeahead,
+        name="activity_expert_typeahead",
+    ),
     path("activities/<uuid:uid>/attachments/", activities.activity_attach, name="activity_attach"),
     path("activities/<uuid:uid>/opinions/", activities.activity_comment, name="activity_comment"),
     # The units' requests
@@ -21,6 +26,11 @@ urlpatterns = [
     path("requests/<uuid:uid>/accept/", request_views.request_accept, name="request_accept"),
     path("requests/<uuid:uid>/reply/", request_views.request_reply, name="request_reply"),
     path("requests/<uuid:uid>/experts/", request_views.request_invite_expert, name="request_invite_expert"),
+    path(
+        "requests/<uuid:uid>/experts/search/",
+        request_views.request_expert_typeahead,
+        name="request_expert_typeahead",
+    ),
     path("requests/<uuid:uid>/refer/", request_views.request_refer, name="request_refer"),
     path(
         "requests/<uuid:uid>/referrals/<int:referral_id>/reply/",

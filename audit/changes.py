@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import hashlib
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Model
@@ -23,8 +25,8 @@ from django.forms.models import model_to_dict
 from simple_history.models import HistoricalRecords
 
 from audit.account_events import SCOPE_CHANGES_RECORDED
-from audit.models import Action
-from audit.services import record
+from audit.models import Action, AuditEvent
+from audit.services import audit_event, record_many
 from huhang.masking import mask_email, mask_phone
 
 TEXT_LIMIT = 80  # characters of a value kept as it is (names, statuses, dates); a longer text keeps its digest
@@ -62,7 +64,12 @@ def _is_secret(field: str) -> bool:
 
 
 def _tracked(history: Model) -> list[str]:
-    return sorted(f.name for f in history.tracked_fields if f.editable and not _is_secret(f.name))
+    return _tracked_fields(type(history))
+
+
+@functools.cache
+def _tracked_fields(history_model: type[Model]) -> list[str]:
+    return sorted(f.name for f in history_model.tracked_fields if f.editable and not _is_secret(f.name))
 
 
 def _previous(history: Model, instance: Model) -> Model | None:
@@ -75,11 +82,12 @@ def _previous(history: Model, instance: Model) -> Model | None:
     )
 
 
-def changed_fields(history: Model, instance: Model) -> dict[str, list[Any]]:
-    """{field: [before, after]}, masked: every set field of a create or delete, the changed ones of an update."""
+def changed_fields(history: Model, instance: Model, previous: Model | None = None) -> dict[str, list[Any]]:
+    """{field: [before, after]}, masked: every set field of a create or delete, the changed ones of an update (against
+    `previous`, the record's history row before this one, read from the database when not given)."""
     fields = _tracked(history)
     if history.history_type == "~":
-        previous = _previous(history, instance)
+        previous = previous or _previous(history, instance)
         if previous is not None:
             delta = history.diff_against(previous, included_fields=fields)
             return {c.field: [masked(c.field, c.old), masked(c.field, c.new)] for c in delta.changes}
@@ -91,9 +99,27 @@ def changed_fields(history: Model, instance: Model) -> dict[str, list[Any]]:
 
 def record_history(sender, *, instance: Model, history_instance: Model, history_user=None, **kwargs) -> None:
     """simple_history's post_create_historical_record receiver."""
-    changes = changed_fields(history_instance, instance)
+    event = _history_event(instance, history_instance, history_user)
+    if event is not None:
+        event.save(force_insert=True)
+
+
+def record_bulk_history(changes: Iterable[tuple[Model, Model, Model | None]]) -> None:
+    """What `record_history` appends, for history rows written by simple_history's `bulk_history_create`, which sends
+    no signal: the bulk paths (the unit import) call it with each (instance, history row, previous history row or
+    None), so that their thousands of changes reach the trail as if saved one at a time, in a few inserts."""
+    events = (
+        _history_event(instance, history, history.history_user, previous) for instance, history, previous in changes
+    )
+    record_many([event for event in events if event is not None])
+
+
+def _history_event(
+    instance: Model, history_instance: Model, history_user, previous: Model | None = None
+) -> AuditEvent | None:
+    changes = changed_fields(history_instance, instance, previous)
     if history_instance.history_type == "~" and not changes:
-        return  # a save that changed nothing is no change
+        return None  # a save that changed nothing is no change
     label = instance._meta.label_lower
     scope_fields = SCOPE_FIELDS.get(label, set())
     # A new login is a creation (its role is in its fields); a later change of its role or binding is a scope change.
@@ -104,7 +130,7 @@ def record_history(sender, *, instance: Model, history_instance: Model, history_
     if is_scope_change and request is not None:
         recorded = getattr(request, SCOPE_CHANGES_RECORDED, set())
         setattr(request, SCOPE_CHANGES_RECORDED, recorded | {(label, instance.pk)})
-    record(
+    return audit_event(
         action,
         request=request,
         user=history_user if getattr(history_user, "pk", None) else None,

@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huhang.forms import DateInput
+from huhang.typeahead import TypeaheadWidget
 from huhang.vocabulary import TaskArea
 from plans.models import SECTIONS, Measure, PlanVersion
 from plans.sanitising import editable_text
+from teams.models import Person
 
 if TYPE_CHECKING:
-    from teams.models import Person
+    from django.db.models import QuerySet
 
 
 def section_label(name: str) -> str:
@@ -48,14 +51,15 @@ class SectionsForm(forms.Form):
 class MeasureForm(forms.Form):
     area = forms.ChoiceField(label=_("Task area"), choices=TaskArea.choices)
     content = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=Person.objects.none())
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices, initial=Measure.Status.NOT_STARTED)
 
     def __init__(
         self,
         *args: Any,
-        candidates: list[Person],
+        candidates: QuerySet[Person],
+        owner_url: str,
         measure: Measure | None = None,
         prefix: str | None = None,
         suggest_url: str | None = None,
@@ -70,11 +74,16 @@ class MeasureForm(forms.Form):
                 "status": measure.status,
             }
         super().__init__(*args, prefix=prefix, **kw)
-        people = {person.pk: person for person in candidates}
-        if measure is not None and measure.owner_id and measure.owner_id not in people:
-            people[measure.owner_id] = measure.owner  # an owner who has since left the team stays selectable
-        self._people = people
-        self.fields["owner"].choices = [("", _("No owner")), *((pk, p.name) for pk, p in people.items())]
+        if measure is not None and measure.owner_id:
+            # An owner who has since left the team stays selectable.
+            candidates = Person.objects.filter(Q(pk__in=candidates.values("pk")) | Q(pk=measure.owner_id))
+        # The pool runs to thousands: the owner is searched (a type-ahead of the plan's candidates), and the field
+        # checks the one id it is given against the candidates, so no other id is accepted.
+        owner = self.fields["owner"]
+        owner.widget = TypeaheadWidget(owner_url, placeholder=_("Search by name"))
+        owner.widget.is_required = False
+        owner.queryset = candidates
+        owner.label_from_instance = lambda person: person.name
         if suggest_url:
             # Choosing a task area asks for matching experts of the pool (plans/suggestions.py).
             self.fields["area"].widget.attrs.update(
@@ -85,10 +94,6 @@ class MeasureForm(forms.Form):
                     "hx-swap": "innerHTML",
                 }
             )
-
-    def clean_owner(self) -> Person | None:
-        pk = self.cleaned_data["owner"]
-        return self._people.get(pk) if pk is not None else None
 
 
 class ReturnForm(forms.Form):

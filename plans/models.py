@@ -83,6 +83,8 @@ class PlanVersion(TimeStampedModel):
         verbose_name = _("plan version")
         verbose_name_plural = _("plan versions")
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="planversion_unique_number")]
+        # The approval queue reads the few submitted versions among all of them.
+        indexes = [models.Index(fields=["status"], name="planversion_status")]
 
     def __str__(self) -> str:
         return f"{self.plan} v{self.number}"
@@ -134,7 +136,15 @@ class Measure(TimeStampedModel):
         ordering = ["version", "position", "pk"]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # Who carries which open measures (the experts' load in plans/suggestions.py), read from the index alone.
+            models.Index(
+                fields=["owner", "version"],
+                condition=models.Q(status__in=["not_started", "in_progress"]),
+                name="measure_open_by_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.content[:40]

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
@@ -32,6 +33,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huhang.freshness import records_version
 from plans.deadlines import due_on_rule
 from plans.models import Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 from plans.scopes import visible_plan_versions
@@ -197,11 +199,17 @@ def _expected_due_on() -> Coalesce:
     return Coalesce(F("plan__due_on"), due_on_rule(unit="pk"), output_field=DateField())
 
 
-def with_plan_state(units: QuerySet[Unit]) -> QuerySet[Unit]:
+def with_plan_state(units: QuerySet[Unit], *, version_numbers: bool = True) -> QuerySet[Unit]:
     """Annotates units with their plan's state (a version status, or "not_started"), version numbers, due date and
-    whether the plan is past due — in SQL, for the unit list and the plan overview alike."""
+    whether the plan is past due — in SQL, for the unit list and the plan overview alike. Without `version_numbers`
+    (the unit list) the version in force is not joined: one join fewer for the planner of a hot query."""
+    numbers = {}
+    if version_numbers:
+        numbers = {"working_number": F("plan__working__number"), "in_force_number": F("plan__in_force__number")}
     if "plan_state" in units.query.annotations:
-        return units  # annotated already: units.selectors.unit_list_for_user adds them (plans/unit_list.py)
+        # Annotated already: units.selectors.unit_list_for_user adds the state (plans/unit_list.py), not the numbers.
+        missing = {name: value for name, value in numbers.items() if name not in units.query.annotations}
+        return units.annotate(**missing) if missing else units
     today = timezone.localdate()
     return units.annotate(
         plan_uid=F("plan__uid"),
@@ -211,8 +219,7 @@ def with_plan_state(units: QuerySet[Unit]) -> QuerySet[Unit]:
             default=F("plan__working__status"),
             output_field=CharField(),
         ),
-        working_number=F("plan__working__number"),
-        in_force_number=F("plan__in_force__number"),
+        **numbers,
         plan_due_on=_expected_due_on(),
     ).annotate(
         past_due=Case(
@@ -241,12 +248,31 @@ class CityCount:
     past_due: int
 
 
-def plan_counts(*, units: QuerySet[Unit]) -> dict:
-    """The overview's figures by state and by city: two GROUP BY queries, whatever the number of units."""
+def rows_in_order(rows: QuerySet, ids: list[int]) -> list:
+    """The rows of `ids`, in that order, with the joins and annotations of `rows`: a page of a long list, read once
+    the page's ids were sorted and sliced over the whole scope by a query that needs only the joins of the order
+    (and selects narrow ids rather than wide rows)."""
+    found = rows.order_by().in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+COUNTS_TIMEOUT = 600  # seconds; a change to the records counted makes the cached counts unreachable before that
+
+
+def plan_counts(*, user: User, units: QuerySet[Unit]) -> dict:
+    """The overview's figures by state and by city: two GROUP BY queries over the user's whole scope, kept in the
+    cache under the version of the records (huhang/freshness.py, bumped by every write to the tables counted) and
+    the day (past due changes at midnight), per user and scope, so that a figure is never read after a change or by
+    another reader."""
+    scope = f"{user.pk}:{user.role}:{user.division_id}:{user.unit_id}"
+    key = f"plans:overview-counts:{scope}:{timezone.localdate().isoformat()}:{records_version()}"
+    by_state, by_city = cache.get(key) or (None, None)
+    if by_state is None:
+        by_state, by_city = _plan_count_rows(units)
+        cache.set(key, (by_state, by_city), COUNTS_TIMEOUT)
     labels = dict(STATES)
-    by_state = {row["plan_state"]: row["n"] for row in units.order_by().values("plan_state").annotate(n=Count("pk"))}
     states = [{"key": key, "label": labels[key], "count": by_state.get(key, 0)} for key, _label in STATES]
-    by_city = [
+    cities = [
         CityCount(
             city=row["division__city__name"] or "—",
             total=row["total"],
@@ -255,7 +281,15 @@ def plan_counts(*, units: QuerySet[Unit]) -> dict:
             approved=row["approved"],
             past_due=row["past"],
         )
-        for row in units.order_by()
+        for row in by_city
+    ]
+    return {"states": states, "cities": cities, "total": sum(s["count"] for s in states)}
+
+
+def _plan_count_rows(units: QuerySet[Unit]) -> tuple[dict[str, int], list[dict]]:
+    by_state = {row["plan_state"]: row["n"] for row in units.order_by().values("plan_state").annotate(n=Count("pk"))}
+    by_city = list(
+        units.order_by()
         .values("division__city__code", "division__city__name")
         .annotate(
             total=Count("pk"),
@@ -264,8 +298,8 @@ def plan_counts(*, units: QuerySet[Unit]) -> dict:
             past=Count("pk", filter=Q(past_due=True)),
         )
         .order_by("division__city__code")
-    ]
-    return {"states": states, "cities": by_city, "total": sum(s["count"] for s in states)}
+    )
+    return by_state, by_city
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,10 +22,10 @@ from plans.deadlines import due_on_rule, plan_due_on
 from plans.models import SECTIONS, Measure, Plan, PlanEvent, PlanVersion, ProgressNote
 from plans.sanitising import sanitise
 from plans.snapshots import version_snapshot
+from teams.models import Membership, Person
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from teams.models import Person
     from units.models import Unit
 
 Status = PlanVersion.Status
@@ -284,17 +285,17 @@ def _mark_done_on(measure: Measure, day: datetime.date) -> None:
         measure.done_on = None
 
 
-def measure_owner_candidates(*, version: PlanVersion) -> list[Person]:
-    """People who may own a measure: the serving team's leader and core members first, then the pool's experts
-    (active, with a signed confidentiality undertaking)."""
-    from teams.models import Person
-
-    team = list(
-        Person.objects.filter(
-            memberships__team__assignments__unit=version.plan.unit, memberships__team__assignments__end__isnull=True
-        ).distinct()
+def measure_owner_candidates(*, version: PlanVersion) -> QuerySet[Person]:
+    """People who may own a measure of the version: the serving team's leader and core members first, then the
+    pool's experts (active, with a signed confidentiality undertaking). A queryset, never a list: a form checks the
+    one id it is given against it and the type-ahead reads a few matches, so the pool's size costs nothing."""
+    seated = Membership.objects.filter(
+        person=OuterRef("pk"),
+        team__assignments__unit__plan=version.plan_id,
+        team__assignments__end__isnull=True,
     )
-    experts = Person.objects.filter(is_active=True, confidentiality_signed_on__isnull=False).exclude(
-        pk__in=[person.pk for person in team]
+    return (
+        Person.objects.annotate(in_team=Exists(seated))
+        .filter(Q(in_team=True) | Q(is_active=True, confidentiality_signed_on__isnull=False))
+        .order_by("-in_team", "name", "pk")
     )
-    return team + list(experts.order_by("name"))

@@ -23,4 +23,5 @@ urlpatterns = [
     path("<uuid:uid>/measures/<int:measure_id>/progress/", views.measure_progress, name="measure_progress"),
     path("<uuid:uid>/v<int:number>/pdf/", pdf_views.plan_pdf, name="pdf"),
     path("<uuid:uid>/suggest-experts/", suggestion_views.suggest_experts, name="suggest_experts"),
+    path("<uuid:uid>/owners/", views.owner_typeahead, name="owner_typeahead"),
 ]

@@ -14,19 +14,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from audit.models import Action
 from audit.services import record
 from huhang.forms import add_service_error, save_form
 from huhang.pagination import page_of
+from huhang.typeahead import typeahead_response
 from plans import selectors, services
 from plans.diff import measures_diff, section_diffs
 from plans.filters import ApprovalQueueFilter, PlanOverviewFilter
 from plans.forms import ApproveForm, MeasureForm, ProgressForm, ReturnForm, SectionsForm, section_label
 from plans.models import SECTIONS, Plan, PlanVersion
 from plans.sanitising import sanitise
+from teams.models import Person
+from teams.selectors import person_search
 from units.selectors import unit_get_for_user
 
 if TYPE_CHECKING:
@@ -113,17 +116,29 @@ def _to_detail(request: HttpRequest, plan: Plan) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+def _measure_form(plan: Plan, version: PlanVersion, data=None, **kwargs: Any) -> MeasureForm:
+    """The measure form of the editor: its owner is searched among the plan's candidates (`owner_typeahead`)."""
+    return MeasureForm(
+        data,
+        candidates=services.measure_owner_candidates(version=version),
+        owner_url=reverse("plans:owner_typeahead", kwargs={"uid": plan.uid}),
+        **kwargs,
+    )
+
+
+def _new_measure_form(plan: Plan, version: PlanVersion, data=None) -> MeasureForm:
+    suggest_url = reverse("plans:suggest_experts", kwargs={"uid": plan.uid})
+    return _measure_form(plan, version, data, prefix="new", suggest_url=suggest_url)
+
+
 def _editor_context(plan: Plan, version: PlanVersion, **extra: Any) -> dict[str, Any]:
     version = selectors.version_with_measures(version)
-    candidates = services.measure_owner_candidates(version=version)
     return {
         "plan": plan,
         "unit": plan.unit,
         "version": version,
         "measures": list(version.measures.all()),
-        "measure_form": MeasureForm(
-            candidates=candidates, prefix="new", suggest_url=reverse("plans:suggest_experts", kwargs={"uid": plan.uid})
-        ),
+        "measure_form": _new_measure_form(plan, version),
         "return_comments": selectors.return_comments(version=version),
         "past_due": selectors.plan_is_past_due(plan),
         **extra,
@@ -218,12 +233,7 @@ def measure_add(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     plan, version = _editable_version(request, uid)
     if version is None:
         return _to_detail(request, plan)
-    form = MeasureForm(
-        request.POST,
-        candidates=services.measure_owner_candidates(version=version),
-        prefix="new",
-        suggest_url=reverse("plans:suggest_experts", kwargs={"uid": plan.uid}),
-    )
+    form = _new_measure_form(plan, version, request.POST)
     if form.is_valid():
         try:
             services.measure_save(actor=request.user, version=version, **form.cleaned_data)
@@ -239,12 +249,8 @@ def measure_edit(request: HttpRequest, uid: uuid.UUID, measure_id: int) -> HttpR
     if version is None:
         return _to_detail(request, plan)
     measure = selectors.measure_get(version=version, pk=measure_id)
-    candidates = services.measure_owner_candidates(version=version)
-    form = MeasureForm(
-        request.POST if request.method == "POST" else None,
-        candidates=candidates,
-        measure=measure,
-        prefix=f"m{measure.pk}",
+    form = _measure_form(
+        plan, version, request.POST if request.method == "POST" else None, measure=measure, prefix=f"m{measure.pk}"
     )
     if form.is_bound and form.is_valid():
         try:
@@ -313,6 +319,19 @@ def measure_progress(request: HttpRequest, uid: uuid.UUID, measure_id: int) -> H
     return redirected or render(
         request, "plans/progress_form.html", {"plan": plan, "unit": plan.unit, "measure": measure, "form": form}
     )
+
+
+@require_GET
+def owner_typeahead(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """The editor's owner search (htmx): the first matches of `?q=` among the people who may own a measure of the
+    version being written. The serving team and the bureau only (404 out of scope, 403 without the right to write);
+    nobody while no version is being written."""
+    plan = selectors.plan_get_for_user(user=request.user, uid=uid, for_write=True)
+    if plan.working is None:
+        candidates = Person.objects.none()
+    else:
+        candidates = services.measure_owner_candidates(version=plan.working)
+    return typeahead_response(request, candidates, search=person_search, label=lambda person: person.name)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -434,8 +453,10 @@ def plan_approve(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    versions = ApprovalQueueFilter(request.GET, queryset=selectors.approval_queue_for_user(user=request.user))
-    page = page_of(request, versions.qs)
+    queue = selectors.approval_queue_for_user(user=request.user)
+    versions = ApprovalQueueFilter(request.GET, queryset=queue)
+    page = page_of(request, versions.qs.values_list("pk", flat=True))
+    page.object_list = selectors.rows_in_order(queue, list(page.object_list))
     today = timezone.localdate()
     for version in page:
         version.past_due = selectors.plan_is_past_due(version.plan, today=today)
@@ -445,10 +466,14 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 def plan_overview(request: HttpRequest) -> HttpResponse:
     units = selectors.plan_overview_for_user(user=request.user)
     rows = PlanOverviewFilter(request.GET, queryset=units)
+    # The page's ids are sorted and sliced over the whole scope with only the joins the order needs; the rows'
+    # states, versions and team are then read for those ids alone.
+    page = page_of(request, rows.qs.values_list("pk", flat=True))
+    page.object_list = selectors.rows_in_order(units, list(page.object_list))
     context = {
         "filter": rows,
-        "page_obj": page_of(request, rows.qs),
-        "counts": selectors.plan_counts(units=units),
+        "page_obj": page,
+        "counts": selectors.plan_counts(user=request.user, units=units),
         "can_review": request.user.has_perm("plans.review_plans"),
     }
     return render(request, "plans/plan_overview.html", context)

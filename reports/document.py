@@ -8,6 +8,7 @@ the column's kind, so Excel gets numbers as numbers."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -72,3 +73,7 @@ class ReportDocument:
     parts: list[Part]
     generated_at: datetime.datetime | None = None
     status: str = ""  # a team report's workflow status, printed on the cover (草稿 / 已提交 / 已通过)
+    # The key of the cached document (reports/caching.py), under which its page's HTML is cached too; one of its own
+    # for a document built outside the cache, so that no other document's HTML is ever read for it.
+    cache_key: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
+    cache_seconds: int = field(default=60, compare=False)

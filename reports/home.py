@@ -5,7 +5,6 @@ grow with the programme."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -55,6 +54,8 @@ class FirstRows:
 def first_rows(rows: QuerySet, *, limit: int = HOME_ROWS, total: int | None = None) -> FirstRows:
     """The first `limit` rows of `rows` and their total: `total` when the caller counted it already, else counted
     in SQL — and only when the first rows fill the limit, as a shorter list is the whole list."""
+    if total == 0:  # counted already (the dashboard's figures): nothing to read
+        return FirstRows(rows=[], total=0)
     return _bounded(list(rows[:limit]), limit=limit, count=(lambda: total) if total is not None else rows.count)
 
 
@@ -103,7 +104,7 @@ def home_context(user: User) -> dict[str, Any]:
     today = timezone.localdate()
     context: dict[str, Any] = {"today": today}
     if user.role == Role.BUREAU:
-        context.update(_bureau(user, units, today))
+        context.update(_bureau(user))
     elif user.role == Role.OFFICER:
         context.update(
             unit_count=units.count(),
@@ -192,12 +193,12 @@ def _referrals_awaiting_reply(user: User) -> FirstRows:
     )
 
 
-def _bureau(user: User, units: QuerySet, today: datetime.date) -> dict[str, Any]:
+def _bureau(user: User) -> dict[str, Any]:
     """What waits for the bureau, then the programme dashboard (reports/dashboard/), whose figures the lists' counts
     reuse."""
-    from reports.dashboard import dashboard_for_user  # it reads this module's target and coverage stages
+    from reports.caching import cached_dashboard_for_user  # the dashboard reads this module's target and stages
 
-    dashboard = dashboard_for_user(user=user, today=today)
+    dashboard = cached_dashboard_for_user(user=user)
     coverage, requests = dashboard.coverage, dashboard.requests
     return {
         "dashboard": dashboard,

@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -34,8 +35,7 @@ from huhang.models import ProgrammeSettings
 from huhang.vocabulary import TaskArea
 from plans.models import Measure, PlanEvent, PlanVersion
 from plans.scopes import visible_plan_versions
-from plans.selectors import NOT_STARTED, with_plan_state
-from plans.unit_list import with_plan_state_label
+from plans.selectors import NOT_STARTED, STATES, with_plan_state
 from reports.models import ReportEvent, TeamReport, TypicalCase
 from reports.periods import FIRST_PERIOD, Period, periods_between
 from reports.scopes import visible_team_reports, visible_typical_cases
@@ -151,9 +151,20 @@ def units_without_team(*, user: User) -> QuerySet[Unit]:
     )
 
 
+def with_plan_state_label(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """plans.selectors.with_plan_state, and the state's label in the reader's language (`plan_state_label`)."""
+    return with_plan_state(units).annotate(
+        plan_state_label=Case(
+            *(When(plan_state=key, then=Value(str(label))) for key, label in STATES),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
 def units_without_approved_plan(*, user: User) -> QuerySet[Unit]:
     """Listed units without a plan in force, with their plan's state, its label and due date
-    (plans.unit_list.with_plan_state_label), the earliest due first, so the plans past due lead."""
+    (with_plan_state_label), the earliest due first, so the plans past due lead."""
     units = listed_units_for_user(user=user).filter(plan__in_force__isnull=True).select_related("division__city")
     return with_plan_state_label(units).order_by("plan_due_on", "name", "pk")
 
@@ -184,7 +195,10 @@ def drafts_past_due_for_user(*, user: User) -> QuerySet[Unit]:
     """Listed units of the user's scope whose plan is past due and still the team's to write — not started or a
     draft (a returned plan is listed with its comment; a submitted one waits for the bureau) — the longest overdue
     first."""
-    units = listed_units_for_user(user=user).select_related("division__city")
+    # The member's few units first, as ids: with the scope's subquery PostgreSQL worked out every listed unit's plan
+    # state before keeping the member's (400 ms at 100×).
+    own = list(visible_units(user).order_by().values_list("pk", flat=True))
+    units = listed_units_for_user(user=user).filter(pk__in=own).select_related("division__city")
     return (
         with_plan_state_label(units)
         .filter(past_due=True, plan_state__in=[NOT_STARTED, PlanVersion.Status.DRAFT])

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huhang.forms import DateInput
+from huhang.typeahead import TypeaheadWidget
 from huhang.vocabulary import TaskArea
 from teams import selectors
 from teams.models import Membership, Person, Team
@@ -32,6 +34,9 @@ PERSON_FIELDS = [
     "user",
     "is_active",
 ]
+
+
+SEATS = ("leader", "first_core_member", "second_core_member")
 
 
 class PersonForm(forms.Form):
@@ -71,35 +76,40 @@ class TrainingForm(forms.Form):
     attended_on = forms.DateField(label=_("Attended on"), widget=DateInput())
 
 
+def _seat_field(label, **kwargs: Any) -> forms.ModelChoiceField:
+    """A fixed seat, searched among the people who may take one (`teams:person_typeahead`): the pool runs to
+    thousands, so it is never a list of them all; the field accepts only an id of `selectors.team_candidates()`."""
+    widget = TypeaheadWidget(reverse_lazy("teams:person_typeahead"), placeholder=_("Search by name or organisation"))
+    return forms.ModelChoiceField(label=label, queryset=Person.objects.none(), widget=widget, **kwargs)
+
+
 class TeamForm(forms.Form):
     """Name and the fixed seats of a "1+2+X" team, chosen from people who may take a seat."""
 
     name = forms.CharField(label=_("Team name"), max_length=64)
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
-    core_members = forms.ModelMultipleChoiceField(
-        label=_("Core members"),
-        queryset=Person.objects.none(),
-        help_text=_(
-            "Choose two people (hold Ctrl or ⌘ to choose several). Only active people who signed the "
-            "confidentiality undertaking are listed."
-        ),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+    leader = _seat_field(_("Leader"))
+    first_core_member = _seat_field(_("First core member"))
+    second_core_member = _seat_field(
+        _("Second core member"),
+        help_text=_("Only active people who signed the confidentiality undertaking are found."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args: Any, team: Team | None = None, **kwargs: Any) -> None:
         if team is not None and "initial" not in kwargs:
             seats = list(selectors.team_seats(team=team))
+            core = [s.person_id for s in seats if s.role == Membership.Role.CORE] + [None, None]
             kwargs["initial"] = {
                 "name": team.name,
                 "is_active": team.is_active,
                 "leader": next((s.person_id for s in seats if s.role == Membership.Role.LEADER), None),
-                "core_members": [s.person_id for s in seats if s.role == Membership.Role.CORE],
+                "first_core_member": core[0],
+                "second_core_member": core[1],
             }
         super().__init__(*args, **kwargs)
         candidates = selectors.team_candidates()
-        self.fields["leader"].queryset = candidates
-        self.fields["core_members"].queryset = candidates
+        for name in SEATS:
+            self.fields[name].queryset = candidates
         if team is None:
             del self.fields["is_active"]  # a new team is active
 
@@ -107,7 +117,7 @@ class TeamForm(forms.Form):
         values = {
             "name": self.cleaned_data["name"],
             "leader": self.cleaned_data["leader"],
-            "core_members": list(self.cleaned_data["core_members"]),
+            "core_members": [self.cleaned_data["first_core_member"], self.cleaned_data["second_core_member"]],
         }
         if "is_active" in self.fields:
             values["is_active"] = self.cleaned_data["is_active"]

@@ -110,6 +110,14 @@ def linkable_users(*, person: Person | None = None) -> QuerySet[User]:
     return User.objects.filter(free, role__in=[Role.TEAM_MEMBER, Role.EXPERT], is_active=True).order_by("username")
 
 
+def person_search(people: QuerySet[Person], term: str) -> QuerySet[Person]:
+    """People whose name or organisation holds every word of `term` (the type-aheads' search). The pool is a few
+    thousand short rows: a substring match over them costs less than an index would save."""
+    for word in term.split():
+        people = people.filter(Q(name__icontains=word) | Q(organisation__icontains=word))
+    return people
+
+
 def team_candidates() -> QuerySet[Person]:
     """People who may take a fixed seat: active, with a signed confidentiality undertaking."""
     return Person.objects.filter(is_active=True, confidentiality_signed_on__lte=timezone.localdate())
@@ -130,6 +138,20 @@ def team_list_for_user(*, user: User) -> QuerySet[Team]:
         )
         .prefetch_related(Prefetch("memberships", queryset=core_seats, to_attr="core_seats"))
     )
+
+
+def team_filter_choices(*, user: User) -> QuerySet[Team]:
+    """The teams a list's team filter accepts (teams/unit_list.py) and its type-ahead (teams:team_typeahead) finds:
+    those the user reads."""
+    return visible_teams(user)
+
+
+def team_search(teams: QuerySet[Team], term: str) -> QuerySet[Team]:
+    """Teams whose name holds every word of `term` (the team type-ahead of the lists' filters). A few thousand
+    short names: a substring match over them costs less than an index would save."""
+    for word in term.split():
+        teams = teams.filter(name__icontains=word)
+    return teams
 
 
 def team_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Team:

@@ -7,27 +7,39 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import django_filters
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from huhang.typeahead import TypeaheadWidget
 from teams.models import Assignment, Team
 from teams.scopes import visible_teams
-from units.unit_list import UnitListColumn, UnitListExtension, register_unit_list_extension
+from units.unit_list import UnitListColumn, UnitListExtension, register_unit_list_extension, row_url
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+    from django.utils.safestring import SafeString
 
     from accounts.models import User
     from units.models import Unit
+    from units.unit_list import Reader
 
 
 def with_serving_team(units: QuerySet[Unit], user: User | None = None) -> QuerySet[Unit]:
-    """The team that serves each unit now (`team_id`, `team_name`), in the list's query."""
-    open_assignment = Assignment.objects.filter(unit=OuterRef("pk"), end__isnull=True).order_by("-start", "-pk")
+    """The team that serves each unit now (`team_id`, `team_name`): subqueries, run for the rows shown only."""
+    open_assignment = Assignment.objects.filter(unit=OuterRef("pk"), end__isnull=True).order_by()  # at most one
     return units.annotate(
         team_id=Subquery(open_assignment.values("team_id")[:1]),
         team_name=Subquery(open_assignment.values("team__name")[:1]),
     )
+
+
+def with_open_assignment(units: QuerySet[Unit], user: User | None = None) -> QuerySet[Unit]:
+    """The unit's one open assignment (a unique constraint) as the alias `open_assignment`, which sorting by team
+    joins (`open_assignment__team__name`): one join and a sort, where a subquery per unit of the scope was."""
+    return units.alias(open_assignment=FilteredRelation("assignments", condition=Q(assignments__end__isnull=True)))
 
 
 NOT_ASSIGNED = "none"  # the team filter's value for the units no team serves now
@@ -46,32 +58,59 @@ def team_filters(request: HttpRequest | None) -> dict[str, django_filters.Filter
     if request is None or not request.user.has_perm("teams.browse_teams"):
         return {}
     may_assign = request.user.has_perm("teams.manage_teams")
+    not_assigned = _("Not assigned") if may_assign else None
+    # Thousands of teams at a national scale: searched (teams:team_typeahead), never listed whole.
+    widget = TypeaheadWidget(
+        reverse_lazy("teams:team_typeahead"),
+        placeholder=_("All teams"),
+        extra_choices=[(NOT_ASSIGNED, not_assigned)] if not_assigned else (),
+    )
     return {
         "team": django_filters.ModelChoiceFilter(
             label=_("Team"),
-            queryset=visible_teams(request.user),
+            queryset=visible_teams(request.user),  # what teams:team_typeahead searches
             method=served_by,
-            empty_label=_("All teams"),
-            null_label=_("Not assigned") if may_assign else None,
+            widget=widget,
+            null_label=not_assigned,
             null_value=NOT_ASSIGNED,
         )
     }
+
+
+def select_cell(unit: Unit, reader: Reader) -> SafeString:
+    """The bureau's checkbox on a row; it belongs to the form of teams/_unit_list_actions.html. A row's cell,
+    built with format_html (units.unit_list.unit_rows)."""
+    return format_html(
+        '<td class="hh-select-col"><input class="form-check-input" type="checkbox" name="unit" value="{uid}"'
+        ' form="unit-selection" id="select-{uid}" aria-label="{label}" data-testid="select-{uid}"></td>',
+        uid=unit.uid,
+        label=gettext("Select %(name)s") % {"name": unit.name},
+    )
+
+
+def team_cell(unit: Unit, reader: Reader) -> SafeString:
+    """The serving team, a link for the readers of teams."""
+    if unit.team_id and reader.has_perm("teams.browse_teams"):
+        url = row_url("teams:detail", pk=987654321)(unit.team_id)
+        return format_html('<td class="text-nowrap"><a href="{}">{}</a></td>', url, unit.team_name)
+    return format_html('<td class="text-nowrap">{}</td>', unit.team_name or "—")
 
 
 register_unit_list_extension(
     UnitListExtension(
         name="teams",
         annotate=with_serving_team,
+        alias=with_open_assignment,
         filters=team_filters,
-        sort_fields=[("team_name", "team")],
+        sort_fields=[("open_assignment__team__name", "team")],
         columns=[
             UnitListColumn(
                 label=_("Select"),
-                template_name="teams/_unit_list_select.html",
+                cell=select_cell,
                 permission="teams.manage_teams",
                 actions_template_name="teams/_unit_list_actions.html",
             ),
-            UnitListColumn(label=_("Team"), template_name="teams/_unit_list_cell.html", sort_key="team"),
+            UnitListColumn(label=_("Team"), cell=team_cell, sort_key="team"),
         ],
     )
 )

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from accounts.access import is_bureau, is_team_member
 from huhang.forms import save_form
 from huhang.pagination import PAGE_SIZE, page_of
+from huhang.typeahead import typeahead_response
 from teams import selectors, services
 from teams.filters import (
     MyUnitFilter,
@@ -99,6 +100,21 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
         redirect_to=reverse("teams:person_detail", kwargs={"pk": person.pk}),
     )
     return redirected or _person_page(request, person=person, training_form=form)
+
+
+@require_GET
+@permission_required("teams.manage_teams", raise_exception=True)
+def person_typeahead(request: HttpRequest) -> HttpResponse:
+    """The team form's seat search (htmx): the first matches of `?q=` among the people who may take a seat."""
+    return typeahead_response(request, selectors.team_candidates(), search=selectors.person_search)
+
+
+@require_GET
+@permission_required("teams.browse_teams", raise_exception=True)
+def team_typeahead(request: HttpRequest) -> HttpResponse:
+    """The lists' team filter (htmx): the first matches of `?q=` among the teams the reader may read — all for the
+    bureau, their own for a team member; the roles that read no team get 403, as on the team pages."""
+    return typeahead_response(request, selectors.team_filter_choices(user=request.user), search=selectors.team_search)
 
 
 def _person_page(request: HttpRequest, *, person: Person, training_form: TrainingForm) -> HttpResponse:

@@ -29,6 +29,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: figures cached by an earlier test, whose rows were rolled back, are
+    never read (reports/caching.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_gives_the_second_factor(request, monkeypatch):
     """`client.force_login(user)` stands in for the second factor as it does for the password: a user who signs in
     with one (a staff role, or anyone who enrolled) gets a confirmed authenticator and a session verified with it.

@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
 from demo.units import credit_code
+from huhang.search import bigram_document
 from huhang.text import pinyin_initials
 from plans import services as plan_services
 from plans.models import SECTIONS
@@ -32,6 +33,7 @@ class UnitFactory(DjangoModelFactory):
     category = Unit.Category.KEY_LAB
     division = factory.LazyFunction(lambda: division("330106"))  # 杭州市西湖区
     name_initials = factory.LazyAttribute(lambda unit: pinyin_initials(unit.name))  # as units.services sets it
+    search_document = factory.LazyAttribute(lambda unit: bigram_document(unit.name, unit.name_initials))
 
 
 class UserFactory(DjangoModelFactory):

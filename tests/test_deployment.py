@@ -44,6 +44,7 @@ def production_env(**values: str) -> dict[str, str]:
         # Never connected to: the settings only require PostgreSQL and a broker (tests/test_settings.py).
         DATABASE_URL="postgres://huhang:unused@db.invalid:5432/huhang",
         CELERY_BROKER_URL="redis://broker.invalid:6379/0",
+        CACHE_URL="redis://broker.invalid:6379/1",
         FIELD_ENCRYPTION_KEYS="k2026:MDEyMzQ1Njc4OWFiY2RlZg==",
         **values,
     )

@@ -92,7 +92,7 @@ def test_sqlite_waits_for_the_other_writer_and_postgresql_keeps_its_defaults():
     assert "'timeout': 20" in sqlite.stdout
     postgresql = production_settings(expression)
     assert postgresql.returncode == 0, postgresql.stderr
-    assert postgresql.stdout.strip() in ("None", "{}")
+    assert postgresql.stdout.strip() == "{'options': '-c jit=off'}"  # its one option: no JIT (huhang/settings/base.py)
 
 
 def test_the_language_follows_the_switch_never_the_browser():
@@ -118,6 +118,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.gov.cn",
     "DATABASE_URL": "postgres://huhang:secret@db.internal:5432/huhang",
     "CELERY_BROKER_URL": "redis://cache.internal:6379/0",
+    "CACHE_URL": "redis://cache.internal:6379/1",
     "FIELD_ENCRYPTION_KEYS": "k2026:MDEyMzQ1Njc4OWFiY2RlZg==",
 }
 
@@ -137,7 +138,7 @@ def assert_refused(result: subprocess.CompletedProcess, *phrases: str) -> None:
 
 
 @pytest.mark.parametrize("value", [None, "", " "], ids=["unset", "empty", "blank"])
-@pytest.mark.parametrize("missing", ["DATABASE_URL", "CELERY_BROKER_URL", "FIELD_ENCRYPTION_KEYS"])
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "FIELD_ENCRYPTION_KEYS"])
 def test_production_refuses_to_start_without(missing, value):
     assert_refused(production_settings(**{missing: value}), f"Set the {missing} environment variable")
 

@@ -117,3 +117,16 @@ def test_a_persons_organisation_is_kept_and_their_phone_and_e_mail_folded():
     assert (person.phone, person.email) == ("13812345678", "LI@example.gov.cn")
     training = training_add(person=person, title="专利导航（初级）培训", attended_on=datetime.date(2025, 5, 1))
     assert training.title == "专利导航（初级）培训"
+
+
+def test_pinyin_initials_read_a_name_as_pypinyin_reads_it_whole():
+    # Each word is converted once and remembered (huhang/text.py); a word keeps its reading: 重庆 chong, 银行 hang.
+    from pypinyin import Style, lazy_pinyin
+
+    from huhang.text import pinyin_initials
+
+    names = ["重庆长安汽车研究院", "中国银行杭州分行", "长沙行长调度中心", "单于重工", "钱塘实验室（Ａ座）ABC 1号"]
+    for name in names * 2:
+        whole = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower()
+        assert pinyin_initials(name) == "".join(c for c in whole if c.isascii() and c.isalnum())
+    assert pinyin_initials("重庆长安汽车研究院").startswith("cq")

@@ -7,13 +7,12 @@ by row, so a long list never sits in memory as a whole.
 
 from __future__ import annotations
 
-import datetime
 import tempfile
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 import openpyxl
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
@@ -24,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from huhang.masking import mask_email, mask_phone
 from units.importing import CATEGORY_LABELS, COLUMNS, COLUMNS_BY_FIELD
-from units.models import Division, ListingEvent, Unit, UnitContact
+from units.models import Division, ListingEvent, Unit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE = "浙江省知识产权护航战略科技力量行动重点服务对象清单"
@@ -54,18 +53,43 @@ def template_file() -> IO[bytes]:
     return _temporary(template_write)
 
 
-def export_queryset(units: QuerySet[Unit]) -> QuerySet[Unit]:
-    """What each exported row needs besides the unit, fetched in the same query."""
-    primary = UnitContact.objects.filter(unit=OuterRef("pk"), is_primary=True)
+# What each exported row reads, in the order of COLUMNS after 序号 (the category is written by its label).
+EXPORTED = (
+    "name",
+    "credit_code",
+    "category",
+    "city_name",
+    "county_name",
+    "technical_field",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "selected_on",
+    "selected_batch",
+)
+
+
+def export_queryset(units: QuerySet[Unit]) -> QuerySet:
+    """The units (scoped and filtered by the caller) as rows of what the export writes, in one query: the primary
+    contact joined (one per unit, a constraint), the latest selection by subquery. Rows, not models: the list's own
+    annotations (the serving team, the plan's state) are left out unless a filter or the order reads them, and no
+    model is built per row. The contacts' phones and e-mails come decrypted (huhang/crypto.py)."""
     selection = ListingEvent.objects.filter(unit=OuterRef("pk"), kind=ListingEvent.Kind.SELECTED).order_by(
         "-date", "-created_at"
     )
-    return units.select_related("division__city").annotate(
-        contact_name=Subquery(primary.values("name")[:1]),
-        contact_phone=Subquery(primary.values("phone")[:1]),
-        contact_email=Subquery(primary.values("email")[:1]),
-        selected_on=Subquery(selection.values("date")[:1]),
-        selected_batch=Subquery(selection.values("batch")[:1]),
+    return (
+        units.alias(primary_contact=FilteredRelation("contacts", condition=Q(contacts__is_primary=True)))
+        .annotate(
+            city_name=F("division__city__name"),
+            county_name=F("division__name"),
+            contact_name=F("primary_contact__name"),
+            contact_phone=F("primary_contact__phone"),
+            contact_email=F("primary_contact__email"),
+            selected_on=Subquery(selection.values("date")[:1]),
+            selected_batch=Subquery(selection.values("batch")[:1]),
+        )
+        .values_list(*EXPORTED, named=True)
     )
 
 
@@ -74,9 +98,9 @@ def units_export(*, units: QuerySet[Unit], target: str | IO[bytes], contact_deta
 
     The contacts' phones and e-mails are masked unless `contact_details_in_full` (the bureau's explicit request,
     units.export_contact_details); imported back, a masked value leaves the stored one as it is."""
-    units = export_queryset(units)
-    rows = (_row(unit, contact_details_in_full) for unit in units.iterator(chunk_size=2_000))
-    return _write_workbook(target, rows=rows, row_count=units.count())
+    rows = export_queryset(units)
+    lines = (_row(row, contact_details_in_full) for row in rows.iterator(chunk_size=2_000))
+    return _write_workbook(target, rows=lines, row_count=units.count())
 
 
 def units_export_file(*, units: QuerySet[Unit], contact_details_in_full: bool = False) -> tuple[IO[bytes], int]:
@@ -98,21 +122,21 @@ def _temporary(write) -> IO[bytes]:
     return target
 
 
-def _row(unit: Unit, contact_details_in_full: bool) -> list[Any]:
-    phone, email = unit.contact_phone or "", unit.contact_email or ""
+def _row(row, contact_details_in_full: bool) -> list[Any]:
+    phone, email = row.contact_phone or "", row.contact_email or ""
     return [
-        unit.name,
-        unit.credit_code,
-        CATEGORY_LABELS.get(unit.category, unit.category),
-        unit.division.city.name,
-        unit.division.name,
-        unit.technical_field,
-        unit.address,
-        unit.contact_name or "",
+        row.name,
+        row.credit_code,
+        CATEGORY_LABELS.get(row.category, row.category),
+        row.city_name,
+        row.county_name,
+        row.technical_field,
+        row.address,
+        row.contact_name or "",
         phone if contact_details_in_full else mask_phone(phone),
         email if contact_details_in_full else mask_email(email),
-        unit.selected_on,
-        unit.selected_batch or "",
+        row.selected_on,
+        row.selected_batch or "",
     ]
 
 
@@ -144,7 +168,7 @@ def _write_workbook(target: str | IO[bytes], *, rows: Iterable[Sequence[Any]], r
 
     count = 0
     for count, values in enumerate(rows, start=1):
-        sheet.append([count, *(_cell(sheet, value) for value in values)])
+        sheet.append([count, *[_text_cell(sheet, v) if isinstance(v, str) else v for v in values]])
 
     _add_dropdowns(workbook, sheet, lists, last_row=HEADER_ROW + count + TEMPLATE_ROWS)
     workbook.save(target)
@@ -159,19 +183,15 @@ def _header_cell(sheet, header: str, *, required: bool) -> WriteOnlyCell:
     return cell
 
 
-def _cell(sheet, value: Any) -> Any:
-    if value == "":
+def _text_cell(sheet, value: str) -> Any:
+    if not value:
         return None
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if isinstance(value, str) and value.startswith("="):
+    if value.startswith("="):
         # openpyxl would write it as a formula; it is text, and stays text.
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
         return cell
-    return value
+    return value  # a date is formatted yyyy-mm-dd by openpyxl itself
 
 
 def _column_letter(field: str) -> str:

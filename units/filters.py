@@ -1,34 +1,48 @@
 """The unit list's filters, search and sorting; the Excel export takes the same parameters. The apps above units add
 their own filters and sort keys (units/unit_list.py): the serving team, the plan's state."""
 
+from collections.abc import Sequence
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from huhang.search import bigram_q
 from huhang.text import clean_text, normalise_identifier
+from huhang.widgets import Select
 from units.credit_code import normalise_credit_code
-from units.models import Division, Unit
+from units.divisions import city_choices, county_choices, jurisdiction_codes
+from units.models import Unit
 from units.unit_list import unit_list_extensions
 
 
 def unit_search_q(value: str, *, prefix: str = "") -> Q | None:
     """By name, by credit code, or by the name's pinyin initials (qtsys finds 钱塘实验室); None for an empty search.
     `prefix` reaches the unit through a relation (`plan__unit__`), so every list that shows units searches them the
-    same way."""
+    same way.
+
+    The name and initials are found through the bigram index (huhang/search.py: the search document holds both),
+    then rechecked as substrings, so the index narrows the rows and the result is exactly the substring search's.
+    The credit code by its prefix, which its pattern index serves (a term that cannot start one is not tried)."""
     text = clean_text(value)
     if not text:
         return None
-    condition = Q(**{f"{prefix}name__icontains": text}) | Q(
-        **{f"{prefix}credit_code__startswith": normalise_credit_code(text)}
-    )
     folded = normalise_identifier(text)
+    by_name = Q(**{f"{prefix}name__icontains": text})
     if folded != text:  # names are kept as typed; a name saved before that may hold (杭州) for （杭州）
-        condition |= Q(**{f"{prefix}name__icontains": folded})
+        by_name |= Q(**{f"{prefix}name__icontains": folded})
     initials = folded.replace(" ", "").lower()
     if initials.isascii() and initials.isalnum():
-        condition |= Q(**{f"{prefix}name_initials__contains": initials})
-    return condition
+        by_name |= Q(**{f"{prefix}name_initials__contains": initials})
+    found = bigram_q(folded, field=f"{prefix}search_document")
+    # Two characters are one bigram, which the document holds exactly when the name or the initials hold it: no
+    # recheck, whose selectivity the planner cannot estimate (it would take 科技, in most names, for a rare term).
+    by_name = found if len(folded) == 2 else found & by_name
+    code = normalise_credit_code(text)
+    if not (code.isascii() and code.isalnum()):  # never the start of a credit code: an OR no index could serve
+        return by_name
+    return by_name | Q(**{f"{prefix}credit_code__startswith": code})
 
 
 def search_units(queryset: QuerySet, value: str, *, prefix: str = "") -> QuerySet:
@@ -45,6 +59,20 @@ SORT_FIELDS = (
 )
 
 
+TIE_BREAKERS = ("name", "id")
+
+
+def with_tie_breakers(ordering: Sequence[str]) -> list[str]:
+    """A sort ending with the name and the id, so that pages never overlap where many units share a team, a city or
+    a category; in the direction of the first key, so that (name, id) is one index scan either way. No sort: the
+    model's (name, id)."""
+    if not ordering:
+        return list(TIE_BREAKERS)
+    descending = str(ordering[0]).startswith("-")
+    keys = [str(key).lstrip("-") for key in ordering]
+    return [*ordering, *(f"-{key}" if descending else key for key in TIE_BREAKERS if key not in keys)]
+
+
 class UnitFilter(django_filters.FilterSet):
     LISTED, REMOVED, ALL = "listed", "removed", "all"
 
@@ -53,17 +81,12 @@ class UnitFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, credit code or pinyin initials")}),
     )
-    city = django_filters.ModelChoiceFilter(
-        label=_("City"),
-        field_name="division__city",
-        queryset=Division.objects.filter(level=Division.Level.CITY),
-        empty_label=_("All cities"),
+    # By division code, among choices read once per process (units.selectors.county_choices): no query per page.
+    city = django_filters.ChoiceFilter(
+        label=_("City"), choices=city_choices, method="filter_city", empty_label=_("All cities")
     )
-    county = django_filters.ModelChoiceFilter(
-        label=_("County"),
-        field_name="division",
-        queryset=Division.objects.filter(level=Division.Level.COUNTY).select_related("city"),
-        empty_label=_("All counties"),
+    county = django_filters.ChoiceFilter(
+        label=_("County"), field_name="division", choices=county_choices, empty_label=_("All counties")
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Unit.Category.choices, empty_label=_("All"))
     status = django_filters.ChoiceFilter(
@@ -84,9 +107,20 @@ class UnitFilter(django_filters.FilterSet):
         data.setdefault("status", self.LISTED)
         super().__init__(data, *args, **kwargs)
         self._add_extensions(kwargs.get("request"))
+        for filter_ in self.filters.values():
+            # The selects in one pass (huhang/widgets.py): the county filter's 90 options cost more than the rows.
+            if isinstance(filter_, django_filters.ChoiceFilter):  # ModelChoiceFilter too
+                filter_.extra.setdefault("widget", Select)
+
+    def filter_queryset(self, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+        units = super().filter_queryset(queryset)
+        return units.order_by(*with_tie_breakers(units.query.order_by))
 
     def search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         return search_units(queryset, value)
+
+    def filter_city(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        return queryset.filter(division__in=jurisdiction_codes(value))
 
     def filter_status(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         if value == self.LISTED:

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from huhang.crypto import EncryptedCharField, EncryptedEmailField
 from huhang.models import TimeStampedModel
+from huhang.search import BigramIndex
 from units.credit_code import validate_credit_code
 from units.validators import validate_phone
 
@@ -89,14 +90,24 @@ class Unit(TimeStampedModel):
     name_initials = models.CharField(_("pinyin initials"), max_length=128, blank=True, editable=False, db_index=True)
     # Whether the unit is on the list now; kept in step with the latest ListingEvent by the listing services.
     is_listed = models.BooleanField(_("on the list"), default=True, db_index=True)
+    # The name's and the initials' bigrams (huhang/search.py), so that a search by a part of the name is an index
+    # scan; filled with name_initials by units.services.fill_search_fields, on every path that writes a name.
+    search_document = models.TextField(editable=False, blank=True, default="")
 
-    history = HistoricalRecords()
+    # The search document is derived from the name, which the history keeps.
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]  # the id breaks ties, so that pages of namesakes keep a stable order
         verbose_name = _("key unit")
         verbose_name_plural = _("key units")
-        indexes = [models.Index(fields=["category", "is_listed"])]
+        indexes = [
+            models.Index(fields=["category", "is_listed"]),
+            models.Index(fields=["name", "id"], name="unit_name_id"),  # the list's default order
+            # A search by the start of a credit code (LIKE 'X%'), whatever the database's collation.
+            models.Index(fields=["credit_code"], name="unit_credit_code_prefix", opclasses=["varchar_pattern_ops"]),
+            BigramIndex(fields=["search_document"], name="unit_search_document"),
+        ]
 
     def __str__(self) -> str:
         return self.name

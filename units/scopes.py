@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import BUSINESS_ROLES, Role
 from accounts.scopes import declare, declare_all, declare_none, visible
+from units.divisions import jurisdiction_codes
 from units.models import Division, ImportJob, Unit
 
 if TYPE_CHECKING:
@@ -21,10 +22,9 @@ def visible_units(user: User) -> QuerySet[Unit]:
 
 
 def jurisdiction_q(division: Division, *, field: str = "division") -> Q:
-    """Rows whose `field` (a county-level or city division) lies inside `division`."""
-    if division.level == Division.Level.CITY:
-        return Q(**{field: division}) | Q(**{f"{field}__city": division})
-    return Q(**{field: division})
+    """Rows whose `field` (a county-level or city division) lies inside `division`: by the codes inside it
+    (units.divisions.jurisdiction_codes), which the field's index serves."""
+    return Q(**{f"{field}__in": jurisdiction_codes(division.pk)})
 
 
 declare_all(Unit, Role.BUREAU, rule="every unit, listed or removed")

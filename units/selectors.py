@@ -11,18 +11,35 @@ from django.http import Http404
 from huhang.masking import show_contact_details
 from units.models import Division, IPProfile, Unit, UnitContact
 from units.scopes import visible_units
-from units.unit_list import annotate_unit_list
+from units.unit_list import alias_unit_list, annotate_unit_list
 
 if TYPE_CHECKING:
     import uuid
+    from collections.abc import Sequence
 
     from accounts.models import User
 
 
 def unit_list_for_user(*, user: User) -> QuerySet[Unit]:
     """The units a user may see, with what a list row shows — city, county, and what the apps above add to the list
-    (units/unit_list.py: the serving team, the plan's state) — in one query."""
-    return annotate_unit_list(visible_units(user).select_related("division__city"), user=user)
+    (units/unit_list.py: the serving team, the plan's state) — in one query: the export's rows."""
+    units = alias_unit_list(visible_units(user), user=user)
+    return annotate_unit_list(units.select_related("division__city"), user=user)
+
+
+def unit_list_page_for_user(*, user: User) -> QuerySet[Unit]:
+    """The units a user may see, for the list page to filter, sort, count and page: with the aliases the apps'
+    filters and sort keys read, without the rows' annotations, which `unit_list_rows` adds to the page's units only.
+    So the count and the page's ids never join what only 25 rows show."""
+    return alias_unit_list(visible_units(user), user=user)
+
+
+def unit_list_rows(*, user: User, ids: Sequence[int]) -> list[Unit]:
+    """The page's units, in the order of `ids`, with what the rows show (the apps' annotations), in one query. The
+    rows name their city and county from units.divisions.county_choices, so the divisions are not joined."""
+    units = annotate_unit_list(visible_units(user).filter(pk__in=ids).defer("search_document"), user=user)
+    by_id = {unit.pk: unit for unit in units.order_by()}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def unit_get_for_user(*, user: User, uid: uuid.UUID | str, for_write: bool = False) -> Unit:

@@ -11,12 +11,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huhang.search import bigram_document
 from huhang.text import clean_text, normalise_identifier, pinyin_initials
 from units.credit_code import normalise_credit_code
 from units.models import Division, IPProfile, ListingEvent, Unit, UnitContact
 from units.validators import normalise_phone
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from accounts.models import User
 
 UNIT_FIELDS = ("name", "credit_code", "category", "division", "technical_field", "address")
@@ -32,8 +35,20 @@ def _clean_unit_values(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+SEARCH_FIELDS = ("name_initials", "search_document")
+
+
+def fill_search_fields(units: Iterable[Unit]) -> None:
+    """Sets, in memory, what a search reads from each unit's name (SEARCH_FIELDS): its pinyin initials and the
+    bigram document (huhang/search.py). Every path that writes a name calls it: the services below, and the bulk
+    paths (the import, seed_scale) before `bulk_create` or `bulk_update(units, SEARCH_FIELDS)`."""
+    for unit in units:
+        unit.name_initials = pinyin_initials(unit.name)
+        unit.search_document = bigram_document(unit.name, unit.name_initials)
+
+
 def _save_unit(unit: Unit) -> Unit:
-    unit.name_initials = pinyin_initials(unit.name)
+    fill_search_fields([unit])
     unit.full_clean()
     unit.save()
     return unit

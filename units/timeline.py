@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import CharField, Expression, F, IntegerField, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 TIMELINE_PER_PAGE = 30
+MAX_TIMELINE_PAGE = 10_000  # a page number beyond any unit's history, so that the SQL's LIMIT stays a sane number
 PAGE_PARAM = "tpage"  # not `page`: the unit page may one day carry other lists
 EXCERPT_CHARS = 80  # an activity's summary is cut here; one character more is fetched, so that the cut shows
 
@@ -167,13 +170,46 @@ def unit_timeline(*, unit: Unit, user: User, kind: str = "", area: str = "", pag
         if source.shown_to(user) and kind in ("", source.kind)
         for queryset in source.rows(unit=unit, user=user, area=area)
     ]
-    rows: QuerySet | list = []
-    if querysets:
-        first, *others = querysets
-        rows = (first.union(*others, all=True) if others else first).order_by(*ORDER)
-    timeline = Paginator(rows, TIMELINE_PER_PAGE).get_page(page)
+    timeline = _TimelinePaginator(querysets, page).get_page(page)
     timeline.object_list = _events([_row(values) for values in timeline.object_list])
     return timeline
+
+
+class _TimelinePaginator(Paginator):
+    """Counts the whole union (index entries only), but reads the page from a union whose every branch is itself
+    ordered and cut at the end of the requested page: each source then reads at most that many rows of the unit
+    from its index, never the unit's whole history (where the database allows ORDER BY and LIMIT in a branch)."""
+
+    def __init__(self, querysets: list[QuerySet], page: str | int | None) -> None:
+        self._querysets = querysets
+        super().__init__(self._union(querysets, upto=self._rows_upto(page)), TIMELINE_PER_PAGE)
+
+    @staticmethod
+    def _rows_upto(page: str | int | None) -> int | None:
+        if not connection.features.supports_slicing_ordering_in_compound:
+            return None
+        try:
+            number = int(page or 1)
+        except (TypeError, ValueError):
+            number = 1
+        # A page past the last is answered with the last, which ends earlier: this bound covers it too.
+        return min(max(number, 1), MAX_TIMELINE_PAGE) * TIMELINE_PER_PAGE
+
+    @staticmethod
+    def _union(querysets: list[QuerySet], *, upto: int | None) -> QuerySet | list:
+        if not querysets:
+            return []
+        first, *others = querysets
+        if not others:
+            return first.order_by(*ORDER)  # one source: its own ORDER BY and the page's LIMIT
+        if upto is not None:
+            first, *others = (queryset.order_by(*ORDER)[:upto] for queryset in querysets)
+        return first.union(*others, all=True).order_by(*ORDER)
+
+    @cached_property
+    def count(self) -> int:
+        rows = self._union(self._querysets, upto=None)
+        return rows.count() if isinstance(rows, QuerySet) else len(rows)
 
 
 def _row(values: dict) -> TimelineRow:

@@ -2,31 +2,50 @@
 
 Units know none of those apps, so an app that has something to say about every unit of the list (the serving team,
 the plan's state) registers an extension: annotations on the list's queryset (one query for the page, whatever its
-size), filters and sort keys for `units.filters.UnitFilter`, and columns, each a header and a cell template that
-renders one `<td>` for `unit`. A column may be a selection: a checkbox per row, first in the row, and above the table
-the form whose buttons act on the ticked units (the checkboxes name that form by their `form` attribute).
+size), filters and sort keys for `units.filters.UnitFilter`, and columns, each a header and a cell that renders one
+`<td>` for `unit`. A column may be a selection: a checkbox per row, first in the row, and above the table the form
+whose buttons act on the ticked units (the checkboxes name that form by their `form` attribute).
+
+Cells are built in Python with `format_html`, as Django's admin builds its changelist rows: a template included per
+row and column cost the list more than its SQL (issue 14). `unit_rows` renders the page's rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from units.divisions import county_choices
+from units.models import Unit
 
 if TYPE_CHECKING:
     import django_filters
     from django.db.models import QuerySet
     from django.http import HttpRequest
     from django.utils.functional import Promise
+    from django.utils.safestring import SafeString
 
     from accounts.models import User
-    from units.models import Unit
+
+
+class Reader(Protocol):
+    """Who reads the page, as a cell may ask: `has_perm`, each permission asked once per page."""
+
+    def has_perm(self, perm: str, obj: object = None) -> bool: ...
 
 
 @dataclass(frozen=True)
 class UnitListColumn:
     label: str | Promise
-    template_name: str  # renders the row's <td> for `unit`
+    # The row's <td> for `unit` (escaped with format_html); `reader` for a cell that depends on permissions.
+    cell: Callable[[Unit, Reader], SafeString]
     sort_key: str = ""  # the `o` parameter that sorts by the column (a key of the extension's `sort_fields`)
     permission: str = ""  # shown only to readers with this permission; "" for every reader
     # Makes the column a selection, shown before the unit's name; this template renders, above the table, the form
@@ -49,8 +68,12 @@ def _no_filters(request: HttpRequest | None) -> dict[str, django_filters.Filter]
 @dataclass(frozen=True)
 class UnitListExtension:
     name: str  # the registering app's label, so that registering again replaces rather than doubles
-    # What each row needs from the app, as annotations (subqueries, joins) of the list's queryset.
+    # What each row of a page needs from the app, as annotations (subqueries, joins) of the rows' queryset. The list
+    # page annotates only its 25 rows (units.selectors.unit_list_rows), the export every row it writes.
     annotate: Callable[[QuerySet[Unit], User], QuerySet[Unit]] = _no_annotations
+    # What the app's filters and sort keys read on every unit of the scope, as aliases (`FilteredRelation`): a join
+    # only in the queries whose filter or order uses it, never in the count.
+    alias: Callable[[QuerySet[Unit], User], QuerySet[Unit]] = _no_annotations
     # Filters by name, new instances for each filter set; none for a reader who may not use them. A filter's
     # `method` is a callable (queryset, name, value), as the filter set has no method of that name.
     filters: Callable[[HttpRequest | None], dict[str, django_filters.Filter]] = _no_filters
@@ -70,11 +93,65 @@ def unit_list_extensions() -> list[UnitListExtension]:
     return list(_extensions.values())
 
 
-def unit_list_columns() -> list[UnitListColumn]:
-    return [column for extension in _extensions.values() for column in extension.columns]
+def unit_list_columns(user: User | None = None) -> list[UnitListColumn]:
+    """The registered columns; with a user, those the user may see (once per page, not once per row)."""
+    columns = [column for extension in _extensions.values() for column in extension.columns]
+    if user is None:
+        return columns
+    return [column for column in columns if not column.permission or user.has_perm(column.permission)]
 
 
 def annotate_unit_list(units: QuerySet[Unit], *, user: User) -> QuerySet[Unit]:
     for extension in _extensions.values():
         units = extension.annotate(units, user)
     return units
+
+
+def alias_unit_list(units: QuerySet[Unit], *, user: User) -> QuerySet[Unit]:
+    for extension in _extensions.values():
+        units = extension.alias(units, user)
+    return units
+
+
+@functools.lru_cache(maxsize=64)
+def _url_around(viewname: str, kwarg: str, marker: str, prefix: str, language: str | None) -> tuple[str, str]:
+    return tuple(reverse(viewname, kwargs={kwarg: marker}).rsplit(marker, 1))
+
+
+def row_url(viewname: str, **sentinel: object) -> Callable[[object], str]:
+    """A URL whose one argument changes per row, reversed once (per script prefix and language) rather than once a
+    row: `row_url("teams:detail", pk=987654321)(team_id)`. The sentinel is a value of the URL's converter that no
+    record has."""
+    ((kwarg, marker),) = sentinel.items()
+    before, after = _url_around(viewname, kwarg, str(marker), get_script_prefix(), get_language())
+    return lambda value: f"{before}{value}{after}"
+
+
+def unit_rows(units: Iterable[Unit], *, columns: Sequence[UnitListColumn], reader: Reader) -> list[SafeString]:
+    """The `<tr>` of each unit: the selection columns, the units' own cells, the other columns, the listing status.
+    `columns` are those the reader may see (`unit_list_columns(user)`). Built in Python with format_html (every value
+    escaped), as Django's admin builds its changelist rows, the labels translated once for the page: this is the
+    list's hot loop."""
+    detail_url = row_url("units:detail", uid="00000000-0000-0000-0000-000000000000")
+    selections = [column.cell for column in columns if column.is_selection]
+    others = [column.cell for column in columns if not column.is_selection]
+    categories = dict(Unit.Category.choices)
+    status = {
+        True: format_html('<td><span class="badge text-bg-success">{}</span></td>', _("On the list")),
+        False: format_html('<td><span class="badge text-bg-secondary">{}</span></td>', _("Removed")),
+    }
+    places = dict(county_choices())  # "city county" by code, read once per process
+    rows = []
+    for unit in units:
+        place = places.get(unit.division_id) or str(unit.division)  # a unit filed under a city has no county label
+        cells = [
+            *(cell(unit, reader) for cell in selections),
+            format_html('<td><a href="{}">{}</a></td>', detail_url(unit.uid), unit.name),
+            format_html('<td class="font-monospace small">{}</td>', unit.credit_code),
+            format_html("<td>{}</td>", categories.get(unit.category, unit.category)),
+            format_html("<td>{}</td>", place),
+            *(cell(unit, reader) for cell in others),
+            status[unit.is_listed],
+        ]
+        rows.append(format_html("<tr>{}</tr>", format_html_join("", "{}", ((cell,) for cell in cells))))
+    return rows

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.context_processors import PermWrapper
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -17,13 +20,51 @@ from units import services
 from units.filters import UnitFilter
 from units.forms import ContactForm, IPProfileForm, RemoveForm, ReselectForm, UnitCreateForm, UnitForm
 from units.models import Unit
-from units.selectors import contacts_for_display, unit_get_for_user, unit_list_for_user
+from units.selectors import contacts_for_display, unit_get_for_user, unit_list_page_for_user, unit_list_rows
 from units.selectors import unit_detail as unit_detail_data
 from units.timeline import PAGE_PARAM, TimelineFilter, timeline_kinds, unit_timeline
-from units.unit_list import unit_list_columns
+from units.unit_list import unit_list_columns, unit_rows
 from units.unit_page import unit_panels
 
 UNITS_PER_PAGE = 25
+SEARCH_COUNT_CAP = 1_000
+
+
+class _PermissionsOnce:
+    """The reader's permissions for one page, each asked once: the rows' cells ask for theirs on every row."""
+
+    def __init__(self, user) -> None:
+        self.user, self.known = user, {}
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if obj is not None:
+            return self.user.has_perm(perm, obj)
+        if perm not in self.known:
+            self.known[perm] = self.user.has_perm(perm)
+        return self.known[perm]
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.user.has_module_perms(app_label)
+
+
+class SearchPaginator(Paginator):
+    """Counts a search up to `cap` rows in the list's order (`capped` beyond): a two-character term may match most
+    of 15,000 units, and counting those all costs a scan of the table, where the first `cap` come from the name's
+    index. Nobody pages through a thousand matches; they type more. Without a search the count is exact."""
+
+    cap = SEARCH_COUNT_CAP
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
 
 
 class UnitListView(PermissionRequiredMixin, FilterView):
@@ -40,10 +81,29 @@ class UnitListView(PermissionRequiredMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return unit_list_for_user(user=self.request.user)
+        return unit_list_page_for_user(user=self.request.user)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        searching = bool(self.request.GET.get("q", "").strip())
+        return (SearchPaginator if searching else Paginator)(queryset, per_page, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        # Pages by id — the scope, filters and order alone — then reads the page's rows with their annotations.
+        paginator, page, ids, is_paginated = super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
+        page.object_list = unit_list_rows(user=self.request.user, ids=list(ids))
+        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, columns=unit_list_columns())
+        context = super().get_context_data(**kwargs)
+        reader = _PermissionsOnce(self.request.user)
+        columns = unit_list_columns(self.request.user)
+        return {
+            **context,
+            "perms": PermWrapper(reader),
+            "selection_columns": [column for column in columns if column.is_selection],
+            "columns": [column for column in columns if not column.is_selection],
+            "rows": unit_rows(context["object_list"], columns=columns, reader=reader),
+        }
 
 
 def unit_detail(request: HttpRequest, uid) -> HttpResponse:

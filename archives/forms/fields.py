@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archives.attachments import ALLOWED_TYPES, UPLOAD_ERROR_CODES
 from huhang.forms import add_service_error
+from huhang.typeahead import TypeaheadWidget
 
 
 def _files_help_text() -> str:
@@ -84,12 +85,20 @@ def add_archive_error(form: forms.Form, error: ValidationError) -> None:
         add_service_error(form, error)
 
 
+def expert_label(person) -> str:
+    """An expert as the invitation offers them: name and kind, e.g. 伊芙（智库专家）."""
+    return f"{person.name}（{person.get_kind_display()}）"
+
+
 class InviteExpertForm(forms.Form):
-    """Invites one of `experts` (archives.selectors.invitable_experts) to an activity or a request."""
+    """Invites one of `experts` (archives.selectors.invitable_experts) to an activity or a request, chosen by typing
+    part of a name at `url` (the record's expert type-ahead): the pool holds thousands at 100×."""
 
     expert = forms.ModelChoiceField(label=_("Expert"), queryset=None, empty_label=_("Choose an expert"))
 
-    def __init__(self, *args, experts, **kwargs):
+    def __init__(self, *args, experts, url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = experts
-        self.fields["expert"].label_from_instance = lambda person: f"{person.name}（{person.get_kind_display()}）"
+        field = self.fields["expert"]
+        field.widget = TypeaheadWidget(url, placeholder=_("Search by name or organisation"))
+        field.queryset = experts  # after the widget: it learns the queryset, to show the chosen one's label
+        field.label_from_instance = expert_label

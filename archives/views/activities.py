@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -27,7 +27,8 @@ from archives.forms.activities import (
     AttachForm,
     measure_forms,
 )
-from archives.forms.fields import InviteExpertForm, add_archive_error
+from archives.forms.fields import InviteExpertForm, add_archive_error, expert_label
+from archives.paging import CappedPaginator
 from archives.scopes import sees_internal_notes
 from archives.selectors import (
     activity_choices,
@@ -41,6 +42,8 @@ from archives.views.staged import keep_for_next_post, staged_files
 from audit.models import Action
 from audit.services import record
 from huhang.forms import save_form
+from huhang.typeahead import typeahead_response
+from teams.selectors import person_search
 from units.selectors import unit_get_for_user
 
 if TYPE_CHECKING:
@@ -60,6 +63,7 @@ class ActivityListView(PermissionRequiredMixin, FilterView):
     filterset_class = ActivityFilter
     template_name = "archives/activity_list.html"
     paginate_by = ACTIVITIES_PER_PAGE
+    paginator_class = CappedPaginator
     strict = False
 
     def get_queryset(self):
@@ -166,7 +170,11 @@ def _detail(
     }
     if can_change:
         experts = invitable_experts(unit=activity.unit, record=activity)
-        context |= {"invite_form": InviteExpertForm(experts=experts), "attach_form": AttachForm()}
+        context |= {
+            "invite_form": InviteExpertForm(experts=experts, url=_experts_url(activity)),
+            "may_invite": experts.exists(),
+            "attach_form": AttachForm(),
+        }
     return render(request, "archives/activity_detail.html", context, status=status)
 
 
@@ -218,10 +226,24 @@ def _to_detail(activity: Activity, anchor: str) -> HttpResponse:
     return redirect(reverse("archives:activity_detail", kwargs={"uid": activity.uid}) + anchor)
 
 
+def _experts_url(activity: Activity) -> str:
+    return reverse("archives:activity_expert_typeahead", kwargs={"uid": activity.uid})
+
+
+@require_GET
+def activity_expert_typeahead(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """The experts the serving team may invite to the activity whose name or organisation holds `?q=`: the first
+    ones only (huhang/typeahead.py). 404 out of scope, 403 for those who read the activity but do not serve it."""
+    activity = _activity_to_change(request, uid)
+    experts = invitable_experts(unit=activity.unit, record=activity)
+    return typeahead_response(request, experts, search=person_search, label=expert_label)
+
+
 @require_POST
 def activity_invite_expert(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     activity = _activity_to_change(request, uid)
-    form = InviteExpertForm(request.POST, experts=invitable_experts(unit=activity.unit, record=activity))
+    experts = invitable_experts(unit=activity.unit, record=activity)
+    form = InviteExpertForm(request.POST, experts=experts, url=_experts_url(activity))
     if not form.is_valid():
         messages.error(request, _("Choose one of the experts offered."))
         return _to_detail(activity, "#experts")

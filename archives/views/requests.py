@@ -17,13 +17,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
 from archives import selectors, services, workflow
 from archives.filters import RequestFilter
-from archives.forms.fields import InviteExpertForm, add_archive_error
+from archives.forms.fields import InviteExpertForm, add_archive_error, expert_label
 from archives.forms.requests import (
     CloseForm,
     ReferForm,
@@ -32,11 +32,14 @@ from archives.forms.requests import (
     ReplyForm,
     RequestForm,
 )
+from archives.paging import CappedPaginator
 from archives.scopes import sees_internal_notes
 from archives.views.staged import keep_for_next_post, staged_files
 from audit.models import Action
 from audit.services import record
 from huhang.forms import save_form
+from huhang.typeahead import typeahead_response
+from teams.selectors import person_search
 
 if TYPE_CHECKING:
     import uuid
@@ -56,6 +59,7 @@ class RequestListView(PermissionRequiredMixin, FilterView):
     filterset_class = RequestFilter
     template_name = "archives/request_list.html"
     paginate_by = 25
+    paginator_class = CappedPaginator
     strict = False
 
     def get_queryset(self):
@@ -134,7 +138,9 @@ def _thread(request: HttpRequest, request_: Request, *, forms: dict[str, Any] | 
         "referrals": request_.referrals.all(),
         "sees_internal": sees_internal_notes(user),
         "reply_form": ReplyForm(may_write_internal=sees_internal_notes(user), initial=_reply_initial(user)),
-        "invite_form": InviteExpertForm(experts=selectors.invitable_experts(unit=request_.unit, record=request_)),
+        "invite_form": InviteExpertForm(
+            experts=selectors.invitable_experts(unit=request_.unit, record=request_), url=_experts_url(request_)
+        ),
         "refer_form": ReferForm(divisions=selectors.referral_divisions(unit=request_.unit)),
         "referral_reply_form": ReferralReplyForm(),
         "replyable_referrals": workflow.referrals_to_reply(user, request_),
@@ -228,6 +234,19 @@ def request_reply(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return _thread(request, request_, forms={"reply_form": form, **kept}, status=400)
 
 
+def _experts_url(request_: Request) -> str:
+    return reverse("archives:request_expert_typeahead", kwargs={"uid": request_.uid})
+
+
+@require_GET
+def request_expert_typeahead(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """The experts the serving team may invite to the request whose name or organisation holds `?q=`: the first ones
+    only (huhang/typeahead.py). 404 out of scope, 403 in scope without the right to invite."""
+    request_ = _request_for(request, uid, workflow.INVITE_EXPERT)
+    experts = selectors.invitable_experts(unit=request_.unit, record=request_)
+    return typeahead_response(request, experts, search=person_search, label=expert_label)
+
+
 @require_POST
 def request_invite_expert(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return _action(
@@ -236,7 +255,9 @@ def request_invite_expert(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         action=workflow.INVITE_EXPERT,
         form_name="invite_form",
         form=lambda request_: InviteExpertForm(
-            request.POST, experts=selectors.invitable_experts(unit=request_.unit, record=request_)
+            request.POST,
+            experts=selectors.invitable_experts(unit=request_.unit, record=request_),
+            url=_experts_url(request_),
         ),
         perform=lambda request_, data: services.request_invite_expert(
             actor=request.user, request=request_, expert=data["expert"]

@@ -127,7 +127,16 @@ if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+elif DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
+    # No JIT: compiling a report's aggregate (costed above jit_above_cost at scale) took longer than running it
+    # (PostgreSQL 15, issue 14: 362 of the 634 ms of the province report's heaviest query).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The dashboard's figures and the version of the records they count (reports/caching.py, huhang/freshness.py).
+# Production shares one Redis between its web containers (CACHE_URL=redis://redis:6379/1); without it each process
+# keeps its own in memory, which is right for one process only (`make run`, the tests).
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="").strip() or "locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -37,6 +37,8 @@ _required("FIELD_ENCRYPTION_KEYS", "k2026:<16 random bytes, base64>")
 refuse_development_key(parse_keys(FIELD_ENCRYPTION_KEYS))  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# The web containers share the cache: a change one of them sees must end the cached figures of all (Redis).
+_required("CACHE_URL", "redis://redis:6379/1")
 
 # TLS ends at the bureau's reverse proxy, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,7 +8,9 @@ Every figure is counted in SQL over the user's scope, in a number of queries tha
 Officers read no activity, team or person rows (their scopes are empty): for their jurisdiction the dashboard counts
 the activities, seats and invited experts of the units they read — figures about those units, never a record.
 
-`dashboard_document` turns the dashboard into a ReportDocument (one part per step) for the xlsx export. The package:
+The pages read it through reports/caching.py (cached_dashboard_for_user): built once per part of the programme and
+kept until a record it counts changes. `dashboard_document` turns the dashboard into a ReportDocument (one part per
+step) for the xlsx export. The package:
 parts.py (the steps, figures and the dashboard as data), figures.py (the reads), steps.py (the seven steps built)."""
 
 from __future__ import annotations

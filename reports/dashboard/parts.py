@@ -4,6 +4,7 @@ charts, and the Dashboard that holds them (reports/dashboard/__init__.py builds 
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +84,10 @@ class Dashboard:
     activities_this_month: int
     month_start: datetime.date
     report_period: Period
+    # The key of the cached dashboard (reports/caching.py), under which its page's HTML is cached too; one of
+    # its own for a dashboard built outside the cache, so that no other dashboard's HTML is ever read for it.
+    cache_key: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
+    cache_seconds: int = field(default=60, compare=False)
 
     @property
     def charts(self) -> list[ChartView]:

@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 PROVINCE, TEAM = "province", "team"
 KINDS = (PROVINCE, TEAM)
 KEEP_FOR = datetime.timedelta(days=1)  # a finished export is deleted after this long (the purge task)
+PDF_LIST_LIMIT = 30  # rows of each long list in a PDF; the xlsx holds them all
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,13 @@ def export_document(*, actor: User, target: ExportTarget, today: datetime.date |
                 raise ValidationError(_("You may not read this team's report."), code="scope")
             return team_report_document(report, today=today)
         return province_report_document(
-            user=actor, period=target.period, city_code=target.city.code if target.city else None, today=today
+            user=actor,
+            period=target.period,
+            city_code=target.city.code if target.city else None,
+            today=today,
+            # A PDF is read on paper: the long lists (units out of contact, cases, every team's score) give their
+            # first rows and say how many the Excel export holds — at the national scale they run to thousands.
+            list_limit=PDF_LIST_LIMIT if target.format == ExportJob.Format.PDF else None,
         )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from plans.pdf import CONTENT_TYPE, FONT_FAMILY, require_font
 from reports.exporting.svg import chart_svg
@@ -137,9 +138,13 @@ def _render_table(table: Table) -> RenderedTable:
         ],
         rows=rows,
         total=total,
-        note=table.note,
+        note=" ".join(filter(None, [table.note, _left_out(table.more)])),
         dense=len(table.columns) >= DENSE_FROM_COLUMNS,
     )
+
+
+def _left_out(more: int) -> str:
+    return _("The other %(count)s rows are in the Excel export.") % {"count": more} if more else ""
 
 
 def _min_width(index: int, rows: list[list[tuple[str, bool]]], total: list[tuple[str, bool]] | None) -> int:

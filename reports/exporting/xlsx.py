@@ -8,6 +8,7 @@ Written in openpyxl's write-only mode, one row at a time: nothing but the docume
 
 from __future__ import annotations
 
+import copy
 import datetime
 import math
 from collections.abc import Callable, Iterator
@@ -250,11 +251,19 @@ def _heading_cell(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
 
 
 def _styled(
-    sheet: WriteOnlyWorksheet, value: Any, *, font=None, fill=None, alignment=None, border=None
+    sheet: WriteOnlyWorksheet, value: Any, *, font=None, fill=None, alignment=None, border=None, number_format=None
 ) -> WriteOnlyCell:
+    """A cell with the given styles (this module's constants). Each combination's style is registered with the
+    workbook once and copied onto the next cells: setting a style looks it up in the workbook's lists, which cost
+    more than the rest of the export at the national scale (tens of thousands of cells)."""
     cell = WriteOnlyCell(sheet, value=escape_text(value) if isinstance(value, str) else value)
     if isinstance(value, str):
         cell.data_type = "s"  # text, whatever it starts with
+    styles = sheet.parent.__dict__.setdefault("_huhang_styles", {})
+    key = (id(font), id(fill), id(alignment), id(border), number_format)
+    if key in styles:
+        cell._style = copy.copy(styles[key])
+        return cell
     if font is not None:
         cell.font = font
     if fill is not None:
@@ -263,6 +272,9 @@ def _styled(
         cell.alignment = alignment
     if border is not None:
         cell.border = border
+    if number_format is not None:
+        cell.number_format = number_format
+    styles[key] = copy.copy(cell._style)
     return cell
 
 
@@ -285,9 +297,8 @@ def _value_cell(
         fill=fill,
         alignment=_NUMBER_ALIGNMENT if numeric else _TEXT_ALIGNMENT,
         border=_BORDER,
+        number_format=number_format,
     )
-    if number_format is not None:
-        cell.number_format = number_format
     return cell
 
 

@@ -14,7 +14,8 @@ from rules.contrib.views import permission_required
 
 from audit.models import Action
 from audit.services import record
-from reports.dashboard import dashboard_document, dashboard_for_user
+from reports.caching import cached_dashboard_for_user
+from reports.dashboard import dashboard_document
 from reports.exporting.text import document_filename
 from reports.exporting.xlsx import XLSX_CONTENT_TYPE, write_xlsx
 
@@ -25,14 +26,16 @@ if TYPE_CHECKING:
 @require_GET
 @permission_required("reports.view_dashboard", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/dashboard/dashboard.html", {"dashboard": dashboard_for_user(user=request.user)})
+    return render(
+        request, "reports/dashboard/dashboard.html", {"dashboard": cached_dashboard_for_user(user=request.user)}
+    )
 
 
 @require_GET
 @permission_required("reports.view_dashboard", raise_exception=True)
 def dashboard_xlsx(request: HttpRequest) -> FileResponse:
     """The dashboard's tables, one sheet per step: a few dozen rows, written at once rather than queued."""
-    document = dashboard_document(dashboard_for_user(user=request.user))
+    document = dashboard_document(cached_dashboard_for_user(user=request.user))
     record(Action.EXPORT, request=request, object_type="reports.dashboard", detail={"format": "xlsx"})
     target = io.BytesIO()
     write_xlsx(document, target)

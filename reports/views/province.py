@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,8 @@ from audit.models import Action
 from audit.services import record
 from huhang.models import ProgrammeSettings
 from huhang.pagination import page_of
-from reports import documents, scorecard
+from reports import scorecard
+from reports.caching import CACHE_SECONDS, cached_for_user, cached_province_report, cached_scorecards
 from reports.exporting.jobs import export_cities
 from reports.periods import FIRST_PERIOD, Period, periods_between
 
@@ -91,7 +93,7 @@ def province_report(request: HttpRequest, code: str) -> HttpResponse:
     period = period_or_404(code, today)
     city, choices = _city_or_404(request)
     record(Action.READ, request=request, object_type="reports.province", object_id=code, detail={"city": city or ""})
-    document = documents.province_report_document(
+    document = cached_province_report(
         user=request.user, period=period, city_code=city, today=today, list_limit=LIST_LIMIT
     )
     context = {
@@ -117,7 +119,6 @@ def scorecards(request: HttpRequest, code: str) -> HttpResponse:
     all the ranked teams but no other team's name or figures."""
     today = timezone.localdate()
     period = period_or_404(code, today)
-    rows = scorecard.scorecards(user=request.user, period=period, today=today)
     context = {
         "period": period,
         "periods": period_choices(today),
@@ -126,10 +127,28 @@ def scorecards(request: HttpRequest, code: str) -> HttpResponse:
         "weights": _weights(),
     }
     if request.user.role == Role.TEAM_MEMBER:
-        context |= {"rows": rows, "own_only": True}
+        context |= {"rows": cached_scorecards(user=request.user, period=period, today=today), "own_only": True}
     else:
-        context["page_obj"] = page_of(request, rows, size=SCORECARD_PAGE_SIZE)
+        page, table_key = _scorecard_page(request, period, today)
+        context |= {"page_obj": page, "table_key": table_key, "cache_seconds": CACHE_SECONDS}
     return render(request, "reports/scorecard/list.html", context)
+
+
+def _scorecard_page(request: HttpRequest, period: Period, today: datetime.date) -> tuple[Page, str]:
+    """The page of the ranking asked for and the key of its table's HTML, cached by itself: the whole ranking holds
+    every team (4,000 at the national scale), which a page should not read back from the cache to show fifty."""
+
+    def build(key: str) -> tuple[int, int, list[scorecard.ScoreRow], str]:
+        rows = scorecard.scorecards(user=request.user, period=period, today=today)
+        page = page_of(request, rows, size=SCORECARD_PAGE_SIZE)
+        return page.number, page.paginator.count, list(page.object_list), f"{key}:html"
+
+    number, count, rows, table_key = cached_for_user(
+        "scorecards-page", period.code, request.GET.get("page"), user=request.user, build=build
+    )
+    page = Paginator(range(count), SCORECARD_PAGE_SIZE, allow_empty_first_page=True).page(number)
+    page.object_list = rows
+    return page, table_key
 
 
 def _weights() -> list[tuple[str, int]]:

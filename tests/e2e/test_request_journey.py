@@ -51,7 +51,10 @@ def test_a_request_from_raising_to_rating(users, unit, login, live_server, page,
     page.get_by_test_id("accept").click()
     expect(page.get_by_test_id("request-status")).to_have_attribute("data-status", "accepted")
     expect(page.get_by_test_id("accept-deadline").get_by_test_id("deadline")).to_have_attribute("data-met", "met")
-    page.get_by_test_id("invite-form").get_by_role("combobox").select_option(label="伊律师（知识产权律师）")
+    # The expert is searched in the pool (a type-ahead), never chosen from a list of it.
+    page.get_by_test_id("typeahead-expert").fill("伊律师")
+    page.locator("#id_expert-options").get_by_role("option", name="伊律师（知识产权律师）").click()
+    page.wait_for_load_state("networkidle")  # the search's last answer in, before the form is sent
     page.get_by_test_id("invite").click()
     expect(page.get_by_test_id("experts")).to_contain_text("伊律师")
 

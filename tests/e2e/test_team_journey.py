@@ -37,8 +37,10 @@ def test_bureau_forms_a_team_and_the_member_sees_the_assigned_unit(users, unit, 
 
     page.goto(live_server.url + "/teams/new/")
     page.locator("#id_name").fill("西湖护航队")
-    page.locator("#id_leader").select_option(label=f"{PEOPLE[0]}（{ORGANISATION}）")
-    page.locator("#id_core_members").select_option(label=[f"{name}（{ORGANISATION}）" for name in PEOPLE[1:]])
+    # Each seat is searched in the pool (a type-ahead), never chosen from a list of it.
+    for field, name in zip(["leader", "first_core_member", "second_core_member"], PEOPLE, strict=True):
+        page.get_by_test_id(f"typeahead-{field}").fill(name)
+        page.locator(f"#id_{field}-options").get_by_role("option", name=f"{name}（{ORGANISATION}）").click()
     page.get_by_test_id("save").click()
     expect(page.get_by_test_id("team-name")).to_have_text("西湖护航队")
     team_url = page.url

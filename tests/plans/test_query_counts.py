@@ -7,8 +7,10 @@ from accounts.models import Role
 from plans import services
 from tests.factories import PlanFactory, TeamFactory, UnitFactory, assign, ready
 
-OVERVIEW_QUERIES = 10  # session, user, settings, counts by state and city, page count, page rows …
-QUEUE_QUERIES = 7
+# session, user, savepoint pair, settings, counts by state and city (cached: the second view runs neither),
+# page count, page ids, page rows
+OVERVIEW_QUERIES = 11
+QUEUE_QUERIES = 8  # … page count, the page's ids (sorted over the queue), the page's rows
 
 
 def _plans(count: int) -> None:
@@ -31,6 +33,29 @@ def test_overview_queries_do_not_grow_with_the_plans(client, users, django_asser
         response = client.get(reverse("plans:overview"), {"o": "state"})
     assert response.context["counts"]["total"] == count + 4  # + the `unit` fixture
     assert len(response.context["page_obj"]) == min(count + 4, 20)
+    with django_assert_max_num_queries(OVERVIEW_QUERIES - 2):
+        again = client.get(reverse("plans:overview"), {"o": "-due_on"})
+    assert again.context["counts"] == response.context["counts"]
+
+
+def test_overview_counts_are_never_read_after_a_change(client, users):
+    """The counts are cached under the version of the records: a write to a table they count shows at once."""
+    _plans(2)
+    client.force_login(users[Role.BUREAU])
+
+    def counts() -> dict[str, int]:
+        states = client.get(reverse("plans:overview")).context["counts"]["states"]
+        return {state["key"]: state["count"] for state in states}
+
+    before = counts()
+    assert counts() == before  # from the cache
+    PlanFactory(unit=UnitFactory())  # a new unit with a draft
+    after = counts()
+    assert after["draft"] == before["draft"] + 1
+    plan = PlanFactory(unit=UnitFactory())
+    ready(plan)
+    services.plan_submit(actor=None, version=plan.working)
+    assert counts()["submitted"] == after["submitted"] + 1
 
 
 @pytest.mark.parametrize("count", [5, 40])

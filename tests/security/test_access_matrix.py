@@ -265,6 +265,8 @@ TABLE: dict[str, Row] = {
     "teams:edit": Row(obj=team_pk, reach=BUREAU),
     "teams:person_list": Row(),
     "teams:person_create": Row(),
+    "teams:person_typeahead": Row(),
+    "teams:team_typeahead": Row(),
     "teams:person_detail": Row(obj=person_pk, reach=BUREAU),
     "teams:person_edit": Row(obj=person_pk, reach=BUREAU),
     "teams:training_add": Row(obj=person_pk, reach=BUREAU),
@@ -291,12 +293,14 @@ TABLE: dict[str, Row] = {
     "plans:measure_progress": Row(obj=measure, reach=BUREAU),
     "plans:pdf": Row(obj=lambda w: {"uid": w.target["plan"].uid, "number": w.target["version"].number}, reach=BUREAU),
     "plans:suggest_experts": Row(obj=plan_uid, reach=BUREAU),
+    "plans:owner_typeahead": Row(obj=plan_uid, reach=BUREAU),
     # --- the service archive and the requests (archives/urls.py) ---
     "archives:activity_list": Row(),
     "archives:activity_create": Row(query=lambda w: {"unit": w.target["unit"].uid}, reach=BUREAU),
     "archives:activity_detail": Row(obj=activity_uid, reach=BUREAU),
     "archives:activity_edit": Row(obj=activity_uid, reach=BUREAU),
     "archives:activity_invite_expert": Row(obj=activity_uid, reach=BUREAU),
+    "archives:activity_expert_typeahead": Row(obj=activity_uid, reach=BUREAU),
     "archives:activity_attach": Row(obj=activity_uid, reach=BUREAU),
     "archives:activity_comment": Row(obj=activity_uid, reach=BUREAU),
     "archives:request_list": Row(),
@@ -305,6 +309,7 @@ TABLE: dict[str, Row] = {
     "archives:request_accept": Row(obj=request_uid, reach=BUREAU),
     "archives:request_reply": Row(obj=request_uid, reach=BUREAU),
     "archives:request_invite_expert": Row(obj=request_uid, reach=BUREAU),
+    "archives:request_expert_typeahead": Row(obj=request_uid, reach=BUREAU),
     "archives:request_refer": Row(obj=request_uid, reach=BUREAU),
     "archives:referral_reply": Row(
         obj=lambda w: {"uid": w.target["request"].uid, "referral_id": w.target["referral"].pk}, reach=BUREAU

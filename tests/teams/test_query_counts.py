@@ -39,3 +39,24 @@ def test_list_queries_do_not_grow_with_rows(bureau_client, django_assert_max_num
     assert response.status_code == 200
     rows = len(response.context["page_obj"])
     assert rows == 20 if size == 50 else 0 < rows <= 3 * size  # every list has rows; 50 teams fill a page
+
+
+# Session, user, savepoint pair, the team (scope), its seats, its units' count and page; the form pages: the team,
+# its seats, one query per chosen seat's label (three), never the pool; the search: the first matches.
+PAGE_QUERIES = {"teams:detail": 9, "teams:edit": 10, "teams:create": 4, "teams:person_typeahead": 5}
+
+
+@pytest.mark.parametrize("size", [5, 50])
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("teams:detail", {}), ("teams:edit", {}), ("teams:create", {}), ("teams:person_typeahead", {"q": "服务"})],
+)
+def test_team_pages_queries_do_not_grow_with_the_pool(bureau_client, django_assert_max_num_queries, size, name, params):
+    _world(size)
+    team = TeamFactory()
+    for _ in range(size):
+        assign(UnitFactory(), team)
+    kwargs = {"pk": team.pk} if name in ("teams:detail", "teams:edit") else None
+    with django_assert_max_num_queries(PAGE_QUERIES[name]):
+        response = bureau_client.get(reverse(name, kwargs=kwargs), params)
+    assert response.status_code == 200

@@ -40,6 +40,7 @@ GET_PAGES = [
     ("teams:edit", {"pk": "other_team"}, {BUREAU: 200, OFFICER: 403, MEMBER: 404, EXPERT: 403, CONTACT: 403}),
     ("teams:person_list", {}, {BUREAU: 200, **FORBIDDEN_FOR_OTHERS}),
     ("teams:person_create", {}, {BUREAU: 200, **FORBIDDEN_FOR_OTHERS}),
+    ("teams:person_typeahead", {}, {BUREAU: 200, **FORBIDDEN_FOR_OTHERS}),
     ("teams:person_detail", {"pk": "person"}, {BUREAU: 200, **FORBIDDEN_FOR_OTHERS}),
     ("teams:person_edit", {"pk": "person"}, {BUREAU: 200, **FORBIDDEN_FOR_OTHERS}),
     # The unit is in 杭州市 (the officer's city), served by the team member's team, and is the contact's own unit:

@@ -18,7 +18,8 @@ def pool(db):
 
 
 def _post_team(client, leader, core, name="钱塘护航队", url=None, **extra):
-    data = {"name": name, "leader": leader.pk, "core_members": [p.pk for p in core], **extra}
+    seats = dict(zip(["first_core_member", "second_core_member"], [p.pk for p in core], strict=False))
+    data = {"name": name, "leader": leader.pk, **seats, **extra}
     return client.post(url or reverse("teams:create"), data)
 
 
@@ -34,12 +35,10 @@ def test_form_a_team(bureau_client, pool):
     }
 
 
-@pytest.mark.parametrize("core_count", [1, 3])
-def test_the_form_shows_the_services_composition_error(bureau_client, pool, core_count):
-    response = _post_team(bureau_client, pool[0], pool[1 : 1 + core_count])
+def test_the_form_asks_for_both_core_members(bureau_client, pool):
+    response = _post_team(bureau_client, pool[0], pool[1:2])
     assert response.status_code == 200
-    assert [e.code for e in response.context["form"].non_field_errors().as_data()] == ["composition"]
-    assert 'data-testid="form-errors"' in response.text
+    assert [e.code for e in response.context["form"].errors.as_data()["second_core_member"]] == ["required"]
     assert not Team.objects.exists()
     assert not Membership.objects.exists()
 
@@ -47,6 +46,7 @@ def test_the_form_shows_the_services_composition_error(bureau_client, pool, core
 def test_the_form_shows_the_same_person_twice(bureau_client, pool):
     response = _post_team(bureau_client, pool[0], [pool[0], pool[1]])
     assert [e.code for e in response.context["form"].non_field_errors().as_data()] == ["twice"]
+    assert 'data-testid="form-errors"' in response.text
     assert not Team.objects.exists()
 
 
@@ -54,10 +54,14 @@ def test_the_form_shows_the_same_person_twice(bureau_client, pool):
 def test_people_who_may_not_take_a_seat_are_not_offered(bureau_client, pool, unfit):
     person = PersonFactory(**unfit)
     form = bureau_client.get(reverse("teams:create")).context["form"]
-    assert person not in form.fields["leader"].queryset
-    assert person not in form.fields["core_members"].queryset
+    for seat in ("leader", "first_core_member", "second_core_member"):
+        assert person not in form.fields[seat].queryset
+    found = bureau_client.get(reverse("teams:person_typeahead"), {"q": person.name})
+    assert person.name not in found.text
     response = _post_team(bureau_client, person, pool[:2])
     assert "leader" in response.context["form"].errors
+    response = _post_team(bureau_client, pool[0], [pool[1], person])
+    assert "second_core_member" in response.context["form"].errors
     assert not Team.objects.exists()
 
 
@@ -72,7 +76,8 @@ def test_edit_a_team(bureau_client, own_team, pool):
     url = reverse("teams:edit", kwargs={"pk": own_team.pk})
     form = bureau_client.get(url).context["form"]
     assert form.initial["leader"] == own_team.memberships.get(role="leader").person_id
-    assert len(form.initial["core_members"]) == 2
+    core = set(own_team.memberships.filter(role="core").values_list("person_id", flat=True))
+    assert {form.initial["first_core_member"], form.initial["second_core_member"]} == core
 
     response = _post_team(bureau_client, pool[0], pool[1:3], name="西湖护航二队", url=url)
     assert response.status_code == 302
@@ -85,7 +90,7 @@ def test_edit_a_team(bureau_client, own_team, pool):
 def test_an_invalid_edit_writes_nothing(bureau_client, own_team, pool):
     before = set(own_team.memberships.values_list("person_id", "role"))
     url = reverse("teams:edit", kwargs={"pk": own_team.pk})
-    response = _post_team(bureau_client, pool[0], [pool[1]], name="改名", url=url, is_active="on")
+    response = _post_team(bureau_client, pool[0], [pool[1], pool[1]], name="改名", url=url, is_active="on")
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     own_team.refresh_from_db()

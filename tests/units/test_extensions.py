@@ -35,10 +35,10 @@ def test_the_apps_register_their_events_panels_and_columns():
         "referral",
     ]
     assert [extension.name for extension in unit_list_extensions()] == ["teams", "plans", "reports"]
-    assert [column.template_name for column in unit_list_columns()] == [
-        "teams/_unit_list_select.html",  # the bureau's checkboxes (a selection column, shown first)
-        "teams/_unit_list_cell.html",
-        "plans/_unit_list_cell.html",
+    assert [f"{column.cell.__module__}.{column.cell.__name__}" for column in unit_list_columns()] == [
+        "teams.unit_list.select_cell",  # the bureau's checkboxes (a selection column, shown first)
+        "teams.unit_list.team_cell",
+        "plans.unit_list.plan_cell",
     ]
 
 

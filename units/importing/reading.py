@@ -214,6 +214,9 @@ class _Divisions:
         for division in self.by_code.values():
             if division.level == Division.Level.COUNTY:
                 self.counties[division.city_id].append(division)
+        # A list names the same few hundred divisions over and over: each spelling is matched once.
+        self.city = functools.cache(self.city)
+        self.county = functools.cache(self.county)
 
     @staticmethod
     def _city_key(text: str) -> str:
@@ -240,6 +243,7 @@ class _Divisions:
         return short[0] if len(short) == 1 else None
 
 
+@functools.lru_cache(maxsize=1_000)
 def _category_key(text: str) -> str:
     return re.sub(r"[\s\"'“”‘’「」『』]", "", normalise_identifier(text)).lower()
 
