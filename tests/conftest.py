@@ -11,21 +11,10 @@ from tests.factories import UnitFactory, UserFactory, division
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have lost the migrations' rows (divisions, the units' feedback questions) to a
     transactional test's flush."""
-    from importlib import import_module
-
-    from django.apps import apps as django_apps
-
-    from reports.models import FeedbackQuestion
-    from units.divisions import load_zhejiang_divisions
-    from units.models import Division
-
-    add_questions = import_module("reports.migrations.0002_feedback_questions").add_questions
+    from tests.factories import restore_migration_rows
 
     with django_db_blocker.unblock():
-        if not Division.objects.exists():
-            load_zhejiang_divisions(Division)
-        if not FeedbackQuestion.objects.exists():
-            add_questions(django_apps, None)
+        restore_migration_rows()
 
 
 @pytest.fixture(autouse=True)

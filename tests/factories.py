@@ -24,6 +24,21 @@ def division(code: str) -> Division:
     return Division.objects.get(code=code)
 
 
+def restore_migration_rows() -> None:
+    """The rows the data migrations write (divisions, the units' feedback questions), back where a transactional
+    test's flush removed them: a reused test database, or data built for a whole module."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    from reports.models import FeedbackQuestion
+
+    if not Division.objects.exists():
+        load_zhejiang_divisions(Division)
+    if not FeedbackQuestion.objects.exists():
+        import_module("reports.migrations.0002_feedback_questions").add_questions(django_apps, None)
+
+
 class UnitFactory(DjangoModelFactory):
     class Meta:
         model = Unit

@@ -12,6 +12,7 @@ from django.test import override_settings
 from bench import budgets, heavy, report, search_plan
 from bench.measure import Clients, measure_page
 from bench.pages import PAGES, Records
+from tests.factories import restore_migration_rows
 from units.models import Unit
 
 
@@ -19,6 +20,7 @@ from units.models import Unit
 def scale_data(django_db_setup, django_db_blocker):
     """The scale data of factor 1 (the demo programme), built once for the module and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
+        restore_migration_rows()  # an earlier transactional test may have flushed them
         call_command("seed_scale", factor=1, force=True, stdout=io.StringIO())
         yield
         transaction.set_rollback(True)

@@ -761,7 +761,11 @@ def _populate(world, count: int, now: datetime.datetime) -> None:
         archive_services.request_reply(actor=world.leo, request=answered, text="答复。")
         archive_services.request_invite_expert(actor=world.leo, request=answered, expert=world.eve.person)
         archive_services.request_refer(
-            actor=world.leo, request=RequestFactory(unit=unit), referred_on=today, division=division("330106")
+            # Today as the archive sees it: `now` runs two hours ahead and may already be tomorrow in Shanghai.
+            actor=world.leo,
+            request=RequestFactory(unit=unit),
+            referred_on=timezone.localdate(),
+            division=division("330106"),
         )
         ActivityFactory(unit=unit, date=today - 40 * DAY, actor=world.leo, experts=[world.ed.person])
         ActivityFactory(unit=unit, date=today - 2 * DAY, actor=world.leo, experts=[world.eve.person])

@@ -139,7 +139,7 @@ def test_figures_computed_before_a_commit_are_dropped_when_it_commits():
         UnitFactory(name="提交前单位二")
         version = records_version()
         cached_dashboard_for_user(user=bureau)  # stands in for the other connection's figures under this version
-    assert records_version() == version + 1  # one bump at the commit, however many statements
+    assert records_version() > version  # bumped again at the commit: the figures stored under `version` are never read
 
 
 def test_the_pages_html_is_kept_under_the_version_read_before_its_figures(world, bureau, monkeypatch):
