@@ -22,19 +22,25 @@ WARM_UP = 3  # requests before timing: the first of a page loads its templates, 
 COUNTING_PASSES = 3  # requests under CaptureQueriesContext: the query count, and the median of their SQL time
 
 
-def signed_in_client(username: str) -> Client:
-    """A client signed in as the login, its session verified with the second factor, as tests/conftest.py does."""
-    user = User.objects.get(username=username)
-    client = Client(raise_request_exception=False)  # a failing page is reported with its status
-    client.force_login(user)
+def verify_second_factor(client: Client, user: User, *, device_name: str = "bench") -> None:
+    """Marks the client's session as past the second factor, with the user's confirmed TOTP device (one is made for
+    a role that needs it): what the verify page does after a right code. tests/conftest.py uses it too."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None and user.role in SECOND_FACTOR_REQUIRED_ROLES:
-        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        device = TOTPDevice.objects.create(user=user, name=device_name, confirmed=True)
     if device is not None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.pop("huhang_second_factor_pending", None)
         session.save()
+
+
+def signed_in_client(username: str) -> Client:
+    """A client signed in as the login, its session verified with the second factor."""
+    user = User.objects.get(username=username)
+    client = Client(raise_request_exception=False)  # a failing page is reported with its status
+    client.force_login(user)
+    verify_second_factor(client, user)
     return client
 
 

@@ -259,6 +259,22 @@ def _selection_dates(units: list[Unit]) -> dict[int, datetime.date]:
     return dates
 
 
+def plan_facts(rng, *, noun: str, field: str, topic: str) -> dict:
+    """The figures a demo plan's sections are written around (its teams, staff, projects …), drawn from `rng`."""
+    return {
+        "noun": noun,
+        "field": field,
+        "topic": topic,
+        "teams": rng.randint(4, 18),
+        "staff": rng.randint(60, 900),
+        "projects": rng.randint(5, 40),
+        "partners": rng.randint(6, 30),
+        "ip_staff": rng.randint(0, 4),
+        "rd": rng.randint(5, 18),
+        "markets": rng.randint(5, 60),
+    }
+
+
 class _Writer:
     """Writes one unit's plan through the services and keeps the dates each step should carry."""
 
@@ -402,18 +418,7 @@ class _Writer:
         noun = CATEGORY_NOUNS.get(unit.category, "单位")
         field = unit.technical_field or "主导技术"
         topic = rng.choice(self.topics)
-        facts = {
-            "noun": "本" + noun,
-            "field": field,
-            "topic": topic,
-            "teams": rng.randint(4, 18),
-            "staff": rng.randint(60, 900),
-            "projects": rng.randint(5, 40),
-            "partners": rng.randint(6, 30),
-            "ip_staff": rng.randint(0, 4),
-            "rd": rng.randint(5, 18),
-            "markets": rng.randint(5, 60),
-        }
+        facts = plan_facts(rng, noun="本" + noun, field=field, topic=topic)
         if profile:
             ip_status = (
                 f"截至{profile.as_of.year}年{profile.as_of.month}月{profile.as_of.day}日，{unit.name}拥有有效发明专利"

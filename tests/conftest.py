@@ -34,23 +34,14 @@ def _force_login_gives_the_second_factor(request, monkeypatch):
     if request.node.get_closest_marker("real_second_factor"):
         return
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts.models import SECOND_FACTOR_REQUIRED_ROLES
+    from bench.measure import verify_second_factor
 
     force_login = Client.force_login
 
     def force_login_with_second_factor(self, user, backend=None):
         force_login(self, user, backend)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None and user.role in SECOND_FACTOR_REQUIRED_ROLES:
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-        if device is not None:
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.pop("huhang_second_factor_pending", None)
-            session.save()
+        verify_second_factor(self, user, device_name="authenticator")
 
     monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
 

@@ -29,6 +29,7 @@ from demo.plans import (
     _fresh_status,
     _items,
     _status_on,
+    plan_facts,
 )
 from demo.scale.base import LAST_DAY, Scale, ScaleUnit, at, day_between, insert, new_uid, write
 from demo.units import RESEARCH
@@ -160,18 +161,7 @@ def _story(rng, entry: ScaleUnit, plan: Plan) -> dict:
 def _sections(rng, entry: ScaleUnit) -> dict[str, str]:
     research = entry.category in RESEARCH
     topics = FIELD_TOPICS.get(entry.field, ["核心技术", "关键工艺", "主导产品"])
-    facts = {
-        "noun": "本单位",
-        "field": entry.field,
-        "topic": rng.choice(topics),
-        "teams": rng.randint(4, 18),
-        "staff": rng.randint(60, 900),
-        "projects": rng.randint(5, 40),
-        "partners": rng.randint(6, 30),
-        "ip_staff": rng.randint(0, 4),
-        "rd": rng.randint(5, 18),
-        "markets": rng.randint(5, 60),
-    }
+    facts = plan_facts(rng, noun="本单位", field=entry.field, topic=rng.choice(topics))
     characteristics = rng.choice(CHARACTERISTICS_RESEARCH if research else CHARACTERISTICS_ENTERPRISE)
     needs = MAIN_NEEDS_RESEARCH if research else MAIN_NEEDS_ENTERPRISE
     return {
