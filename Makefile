@@ -59,8 +59,11 @@ run: $(STAMP) system-packages locale/zh_Hans/LC_MESSAGES/django.mo
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The suite in parallel, one pytest-xdist worker per core; the files grouped in tests/conftest.py (XDIST_GROUPS: big
+# shared fixtures, the real broker) each run on one worker.
+TEST_WORKERS ?= auto
 test: $(STAMP) system-packages test-packages locale/zh_Hans/LC_MESSAGES/django.mo lint
-	HUHANG_URL_COVERAGE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	HUHANG_URL_COVERAGE=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ from accounts.models import Role
 from archives.models import Activity, Request, RequestKind
 from archives.selectors import referrals_awaiting_reply
 from huhang.forms import DateInput
-from huhang.search import bigram_filter, bigram_q
+from huhang.search import bigram_filter, bigram_q, term_bigrams
 from huhang.text import clean_text, normalise_identifier
 from huhang.typeahead import TypeaheadWidget
 from teams.scopes import visible_teams_or_none
@@ -31,16 +31,28 @@ FEW = 1_000
 
 
 def few_or_broad(*, exact: QuerySet, broad: Q, ids: str) -> Q:
-    """A search's condition on a list. `exact` is the search with its substring recheck, `broad` the same by the
-    bigram index alone, on the list's rows (through their unit). When `exact` finds at most FEW records, their ids
-    (as `ids`) as constants: PostgreSQL counts them and starts from their index entries. Beyond that, `broad`, which
-    PostgreSQL checks on the rows it walks in the list's order: the recheck's `LIKE '%…%'` would make it expect one
-    record and start from the matches — 9,000 units and 400,000 activities for 科技 at 100× — where walking the
-    list's order finds a page in a few dozen rows. Such a common term is found by its bigrams, which for a term of
-    two characters is the substring search itself, and for a longer one may add a record holding its pieces apart
-    (科技创 in 科技……技创)."""
+    """A search's condition on a list. `exact` is the search with its substring recheck, `broad` the same by its
+    bigrams alone (bigrams_on_rows), on the list's rows (through their unit). When `exact` finds at most FEW
+    records, their ids (as `ids`) as constants: PostgreSQL counts them and starts from their index entries. Beyond
+    that, `broad`, which PostgreSQL checks on the rows it walks in the list's order: the recheck's `UPPER(…) LIKE
+    '%…%'`, an expression without statistics, would make it expect one record and start from the matches — 9,000
+    units and 400,000 activities for 科技 at 100× — where walking the list's order finds a page in a few dozen rows.
+    Such a common term is found by its bigrams, which for a term of two characters is the substring search itself,
+    and for a longer one may add a record holding its pieces apart (科技创 in 科技……技创)."""
     found = list(exact.order_by().values_list("pk", flat=True)[: FEW + 1])
     return Q(**{f"{ids}__in": found}) if len(found) <= FEW else broad
+
+
+def bigrams_on_rows(term: str, *, field: str) -> Q:
+    """The bigram search's condition (huhang/search.py) as PostgreSQL checks it on rows it walks rather than through
+    the GIN index: the document contains each bigram as a substring. It finds the same rows — every two characters
+    of a token are a token of the document too — and costs a third of `string_to_array(...) @> …` per row, which
+    made counting a broad search's 2,000 requests cost more than the whole page (issue 14). The planner reads the
+    `LIKE` against the documents' statistics, so it still walks the list's order for a common term."""
+    grams = term_bigrams(term)
+    if not grams:
+        return bigram_q(term, field=field)  # a single character: already a substring condition
+    return Q(*(Q(**{f"{field}__contains": gram}) for gram in grams))
 
 
 def units_found(value: str) -> Q | None:
@@ -50,7 +62,7 @@ def units_found(value: str) -> Q | None:
     if condition is None:
         return None
     text = clean_text(value)
-    broad = bigram_q(normalise_identifier(text), field="unit__search_document") | Q(
+    broad = bigrams_on_rows(normalise_identifier(text), field="unit__search_document") | Q(
         unit__credit_code__startswith=normalise_credit_code(text)
     )
     return few_or_broad(exact=Unit.objects.filter(condition), broad=broad, ids="unit_id")
@@ -186,7 +198,7 @@ class RequestFilter(django_filters.FilterSet):
         term = value.strip()
         by_subject = few_or_broad(
             exact=bigram_filter(Request.objects.all(), term).filter(title__icontains=term),
-            broad=bigram_q(term),
+            broad=bigrams_on_rows(term, field="search_document"),
             ids="pk",
         )
         return queryset.filter(units | by_subject)

@@ -71,6 +71,8 @@ class Activity(TimeStampedModel):
             # ... and for a scope of a few units (a team, a unit's contact): scope first, then the same order.
             models.Index(fields=["unit", "-date", "-id"], name="activity_unit_newest_first"),
             models.Index(fields=["team", "-date"]),
+            # The dashboard's and reports' activities per day and kind, read from the index alone.
+            models.Index(fields=["date", "kind"], name="activity_date_kind"),
         ]
         constraints = [
             # A token is its recorder's: another user sending the same token records their own activity.

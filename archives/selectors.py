@@ -56,11 +56,35 @@ def _scope_first(user: User, rows: QuerySet) -> QuerySet:
     return rows.filter(units)
 
 
+# The columns a list row shows (archives/list_rows.py): the texts and search documents left behind cost their
+# transfer and decoding on every row.
+_ACTIVITY_LIST_COLUMNS = ("uid", "date", "kind", "unit__uid", "unit__name", "team__name")
+_REQUEST_LIST_COLUMNS = (
+    "uid",
+    "title",
+    "kind",
+    "status",
+    "on_behalf",
+    "submitted_at",
+    "accept_due_at",
+    "accepted_at",
+    "answer_due_at",
+    "answered_at",
+    "rating",
+    "unit__uid",
+    "unit__name",
+    "team__name",
+)
+
+
 def activity_list_for_user(*, user: User, unit: Unit | None = None, team: Team | None = None) -> QuerySet[Activity]:
-    """Activities for a list, newest first: the unit, team, people (`participants`, `invited`) and files (`files`:
-    their ids, to count them) come in a fixed number of queries. The files are fetched for the page's rows only: a
-    count in the list's query would group the whole scope (750,000 activities at 100×) before the page is cut."""
-    activities = _scope_first(user, visible_activities(user)).select_related("unit", "team")
+    """Activities for a list, newest first, with only the columns the list shows: the unit, team, people
+    (`participants`, `invited`) and files (`files`: their ids, to count them) come in a fixed number of queries.
+    The files are fetched for the page's rows only: a count in the list's query would group the whole scope
+    (750,000 activities at 100×) before the page is cut."""
+    activities = (
+        _scope_first(user, visible_activities(user)).select_related("unit", "team").only(*_ACTIVITY_LIST_COLUMNS)
+    )
     if unit is not None:
         activities = activities.filter(unit=unit)
     if team is not None:
@@ -130,7 +154,7 @@ class ActivityChoices:
     team_people: list[Person]  # the serving team's leader and core members
     contacts: list[UnitContact]  # the unit's contacts
     measures: list[Measure]  # the open measures of the unit's plan in force
-    experts: list[Person]  # invitable_experts
+    experts: QuerySet[Person]  # invitable_experts (and those already invited to the activity): thousands at 100×
     me: Person | None  # the person record of the user, to tick them as a participant
 
 
@@ -147,10 +171,12 @@ def activity_choices(*, user: User, unit: Unit, activity: Activity | None = None
         .order_by("-role", "person__name", "pk")  # "leader" sorts after "core": descending puts the leader first
     )
     team_people = [seat.person for seat in seats]
-    experts = list(invitable_experts(unit=unit))
+    experts = invitable_experts(unit=unit)
     if activity is not None:
         team_people += [person for person in activity.team_participants.all() if person not in team_people]
-        experts += [person for person in activity.experts.all() if person not in experts]
+        experts = Person.objects.filter(
+            Q(pk__in=experts.order_by().values("pk")) | Q(pk__in=activity.experts.order_by().values("pk"))
+        ).order_by("name", "pk")
     measures = (
         Measure.objects.filter(version__plan__unit=unit, version__plan__in_force=F("version"))
         .exclude(status__in=[Measure.Status.DONE, Measure.Status.CANCELLED])
@@ -168,8 +194,9 @@ def activity_choices(*, user: User, unit: Unit, activity: Activity | None = None
 def request_list_for_user(
     *, user: User, unit: Unit | None = None, team: Team | None = None, status: str | None = None
 ) -> QuerySet[Request]:
-    """Requests for a list, with `accept_met`/`answer_met` (Request.objects.with_timeliness) computed in SQL."""
-    requests = _scope_first(user, visible_requests(user)).select_related("unit", "team")
+    """Requests for a list, with `accept_met`/`answer_met` (Request.objects.with_timeliness) computed in SQL, and
+    only the columns the list shows."""
+    requests = _scope_first(user, visible_requests(user)).select_related("unit", "team").only(*_REQUEST_LIST_COLUMNS)
     if unit is not None:
         requests = requests.filter(unit=unit)
     if team is not None:

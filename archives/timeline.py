@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from archives.models import REQUEST_KIND_AREAS, Activity, ActivityMeasure, Referral, Request
+from archives.models import REQUEST_KIND_AREAS, Activity, ActivityMeasure, Referral, Request, RequestKind
 from archives.scopes import visible_activities, visible_referrals, visible_requests
 from units.timeline import (
     EXCERPT_CHARS,
@@ -25,6 +25,7 @@ from units.timeline import (
     local_date,
     register_timeline_source,
 )
+from units.unit_list import row_url
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -40,6 +41,14 @@ def request_kinds_of_area(area: str) -> list[str]:
 
 def _request_url(request_uid) -> str:
     return reverse("archives:request_detail", kwargs={"uid": request_uid})
+
+
+NO_UID = "00000000-0000-0000-0000-000000000000"  # row_url's sentinel: no record has it
+
+
+def _labels(choices) -> dict[str, str]:
+    """A field's labels by value, translated once for the page rather than once per event (get_FOO_display)."""
+    return {value: str(label) for value, label in choices}
 
 
 class ActivitySource(TimelineSource):
@@ -64,14 +73,16 @@ class ActivitySource(TimelineSource):
             Activity.objects.only("uid", "date", "kind").annotate(excerpt=Left("summary", EXCERPT_CHARS + 1)),
             rows,
         )
+        kinds = _labels(Activity.Kind.choices)
+        detail_url = row_url("archives:activity_detail", uid=NO_UID)
         return [
             TimelineEvent(
                 date=activity.date,
                 kind=self.kind,
                 icon="journal-text",
-                title=activity.get_kind_display(),
+                title=kinds.get(activity.kind, activity.kind),
                 detail=Truncator(activity.excerpt).chars(EXCERPT_CHARS),
-                url=reverse("archives:activity_detail", kwargs={"uid": activity.uid}),
+                url=detail_url(activity.uid),
             )
             for activity in (activities[row.record] for row in rows)
         ]
@@ -95,6 +106,8 @@ class RequestSource(TimelineSource):
 
     def events(self, rows: Sequence[TimelineRow]) -> list[TimelineEvent]:
         requests = self.records(Request.objects.only("uid", "kind", "title", "status"), rows)
+        kinds, statuses = _labels(RequestKind.choices), _labels(Request.Status.choices)
+        detail_url = row_url("archives:request_detail", uid=NO_UID)
         return [
             TimelineEvent(
                 date=row.date,
@@ -103,8 +116,11 @@ class RequestSource(TimelineSource):
                 title=_("Request raised: %(subject)s") % {"subject": request.title},
                 # Translators: the timeline's line under a request: its kind, then its status.
                 detail=_("%(kind)s · %(status)s")
-                % {"kind": request.get_kind_display(), "status": request.get_status_display()},
-                url=_request_url(request.uid),
+                % {
+                    "kind": kinds.get(request.kind, request.kind),
+                    "status": statuses.get(request.status, request.status),
+                },
+                url=detail_url(request.uid),
             )
             for row, request in ((row, requests[row.record]) for row in rows)
         ]

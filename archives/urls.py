@@ -9,6 +9,11 @@ urlpatterns = [
     # The service archive
     path("activities/", activities.activity_list, name="activity_list"),
     path("activities/new/", activities.activity_create, name="activity_create"),
+    path(
+        "activities/new/experts/search/",
+        activities.activity_form_expert_typeahead,
+        name="activity_form_expert_typeahead",
+    ),
     path("activities/<uuid:uid>/", activities.activity_detail, name="activity_detail"),
     path("activities/<uuid:uid>/edit/", activities.activity_edit, name="activity_edit"),
     path("activities/<uuid:uid>/experts/", activities.activity_invite_expert, name="activity_invite_expert"),

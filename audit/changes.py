@@ -17,7 +17,7 @@ import decimal
 import functools
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Model
@@ -40,6 +40,8 @@ SCOPE_MODELS = {"teams.membership"}
 
 def masked(field: str, value: Any) -> Any:
     """A value as the trail may keep it: JSON-safe, personal data masked, long texts shortened."""
+    if type(value) is str:  # most values (names, statuses): straight to the text's rule, the same as below
+        return _masked_text(field, value)
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
@@ -48,15 +50,27 @@ def masked(field: str, value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple | set):
         return [masked(field, item) for item in value]
-    text = value if isinstance(value, str) else str(value)
-    name = field.lower()
-    if "phone" in name or "mobile" in name:
-        return mask_phone(text)
-    if "email" in name:
-        return mask_email(text)
+    return _masked_text(field, value if isinstance(value, str) else str(value))
+
+
+def _masked_text(field: str, text: str) -> Any:
+    mask = _personal_mask(field)
+    if mask is not None:
+        return mask(text)
     if len(text) <= TEXT_LIMIT:
         return text
     return {"length": len(text), "sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
+@functools.lru_cache(maxsize=1_024)
+def _personal_mask(field: str) -> Callable[[str], str] | None:
+    """How a field's text is masked, by its name (a phone, an e-mail), or None: the same for every value of it."""
+    name = field.lower()
+    if "phone" in name or "mobile" in name:
+        return mask_phone
+    if "email" in name:
+        return mask_email
+    return None
 
 
 def _is_secret(field: str) -> bool:
@@ -108,14 +122,19 @@ def record_bulk_history(changes: Iterable[tuple[Model, Model, Model | None]]) ->
     """What `record_history` appends, for history rows written by simple_history's `bulk_history_create`, which sends
     no signal: the bulk paths (the unit import) call it with each (instance, history row, previous history row or
     None), so that their thousands of changes reach the trail as if saved one at a time, in a few inserts."""
+    request = getattr(HistoricalRecords.context, "request", None)  # once: a thread-local read is slow
     events = (
-        _history_event(instance, history, history.history_user, previous) for instance, history, previous in changes
+        _history_event(instance, history, history.history_user, previous, request=request)
+        for instance, history, previous in changes
     )
     record_many([event for event in events if event is not None])
 
 
+_UNREAD = object()
+
+
 def _history_event(
-    instance: Model, history_instance: Model, history_user, previous: Model | None = None
+    instance: Model, history_instance: Model, history_user, previous: Model | None = None, *, request: Any = _UNREAD
 ) -> AuditEvent | None:
     changes = changed_fields(history_instance, instance, previous)
     if history_instance.history_type == "~" and not changes:
@@ -126,7 +145,8 @@ def _history_event(
     is_update = history_instance.history_type == "~"
     is_scope_change = label in SCOPE_MODELS or (is_update and bool(scope_fields.intersection(changes)))
     action = Action.ROLE_CHANGE if is_scope_change else HISTORY_ACTIONS[history_instance.history_type]
-    request = getattr(HistoricalRecords.context, "request", None)
+    if request is _UNREAD:
+        request = getattr(HistoricalRecords.context, "request", None)
     if is_scope_change and request is not None:
         recorded = getattr(request, SCOPE_CHANGES_RECORDED, set())
         setattr(request, SCOPE_CHANGES_RECORDED, recorded | {(label, instance.pk)})

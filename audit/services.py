@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from accounts.client_ip import client_ip
 from audit.models import Action, AuditEvent, Result
-from huhang.bulk import bulk_insert
+from huhang.bulk import built, bulk_insert
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -53,19 +53,23 @@ def audit_event(
     """The event `record` appends, not yet saved: bulk paths build many and append them with `record_many`."""
     if user is None and request is not None and getattr(request, "user", None) is not None:
         user = request.user if request.user.is_authenticated else None
-    return AuditEvent(
-        user=user,
-        username=username or (user.get_username() if user is not None else ""),
-        role=getattr(user, "role", "") or "",
-        ip=client_ip(request) or None if request is not None else None,
-        action=action,
-        result=result,
-        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
-        object_id=str(object_id or (obj.pk if obj is not None else "")),
-        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
-        unit_id=unit_id if unit_id is not None else _unit_id_of(obj),
-        path=(request.get_full_path() if request is not None else "")[:300],
-        detail=detail or {},
+    # built: the same instance as AuditEvent(**fields), quicker for the bulk paths' thousands of events.
+    return built(
+        AuditEvent,
+        {
+            "user": user,
+            "username": username or (user.get_username() if user is not None else ""),
+            "role": getattr(user, "role", "") or "",
+            "ip": client_ip(request) or None if request is not None else None,
+            "action": action,
+            "result": result,
+            "object_type": object_type or (obj._meta.label_lower if obj is not None else ""),
+            "object_id": str(object_id or (obj.pk if obj is not None else "")),
+            "object_repr": (object_repr or (str(obj) if obj is not None else ""))[:200],
+            "unit_id": unit_id if unit_id is not None else _unit_id_of(obj),
+            "path": (request.get_full_path() if request is not None else "")[:300],
+            "detail": detail or {},
+        },
     )
 
 

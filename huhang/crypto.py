@@ -122,17 +122,67 @@ def key_id_of(stored: str) -> str:
     return stored[len(PREFIX) :].partition(":")[0]
 
 
+@cache
+def _algorithm(key: FieldKey) -> algorithms.SM4:
+    # The key's algorithm object checks the key once; only the mode (its nonce) is new at every value.
+    return algorithms.SM4(key.key)
+
+
+@cache
+def _header(key: FieldKey) -> tuple[str, bytes]:
+    header = f"{PREFIX}{key.id}"
+    return header, header.encode()
+
+
 def encrypt(clear: str) -> str:
     """`clear` under the current key; the empty value stays empty."""
     if clear == "":
         return ""
     key = configured_keys()[0]
-    header = f"{PREFIX}{key.id}"
+    header, associated = _header(key)
     nonce = os.urandom(NONCE_BYTES)
-    encryptor = Cipher(algorithms.SM4(key.key), modes.GCM(nonce)).encryptor()
-    encryptor.authenticate_additional_data(header.encode())
+    encryptor = Cipher(_algorithm(key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(associated)
     ciphertext = encryptor.update(clear.encode()) + encryptor.finalize()
     return f"{header}:{base64.b64encode(nonce + ciphertext + encryptor.tag).decode()}"
+
+
+class Sealed(str):
+    """A clear value that carries the ciphertext it was stored as, for a record and its history row written together
+    (huhang/bulk.py's callers): both store the one ciphertext instead of encrypting the value twice. That a record
+    equals its own history copy is public anyway (the history row is written with the record); two records never
+    share a ciphertext, since each value is sealed, with its own nonce, for one record.
+
+    It is the clear string everywhere else (comparison, masking, validators)."""
+
+    __slots__ = ("key", "stored")
+    key: FieldKey
+    stored: str
+
+    def __new__(cls, clear: str, key: FieldKey, stored: str) -> Sealed:
+        value = super().__new__(cls, clear)
+        value.key, value.stored = key, stored
+        return value
+
+
+def seal(clear: Any) -> Any:
+    """`clear` as a Sealed value, encrypted now under the current key; the empty value (and None) stays as it is."""
+    if not isinstance(clear, str) or clear == "" or type(clear) is Sealed:
+        return clear
+    return Sealed(clear, configured_keys()[0], encrypt(clear))
+
+
+def unseal(value: Any) -> Any:
+    """A Sealed value as the plain clear string again; any other value as it is."""
+    return str(value) if type(value) is Sealed else value
+
+
+def _stored(value: str) -> str:
+    """What an encrypted column stores for a value: a Sealed value's own ciphertext while its key is still the
+    current one (a key rotated since the seal encrypts again), any other value encrypted now."""
+    if type(value) is Sealed and value.key == configured_keys()[0]:
+        return value.stored
+    return encrypt(str(value))
 
 
 def decrypt(stored: str) -> str:
@@ -196,7 +246,7 @@ class EncryptedFieldMixin:
         value = super().get_prep_value(value)
         if value is None:
             return None
-        return encrypt(str(value))
+        return _stored(value)
 
     def get_lookup(self, lookup_name: str):
         if lookup_name == "isnull":

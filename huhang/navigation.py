@@ -4,13 +4,15 @@ superuser flag changes nothing (accounts/backends.py)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import rules
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -123,8 +125,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 
 def _entries(items: list[NavItem], user: User) -> list[dict[str, Any]]:
+    prefix, language = get_script_prefix(), get_language()
     return [
-        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        {"label": item.label, "url": _url(item.url_name, prefix, language), "icon": item.icon}
         for item in items
         if item.visible_to(user)
     ]
+
+
+@functools.lru_cache(maxsize=256)
+def _url(url_name: str, prefix: str, language: str | None) -> str:
+    """An entry's URL, reversed once per script prefix and language rather than on every page of every user."""
+    return reverse(url_name)

@@ -14,8 +14,10 @@ own scoped selector and behind its own permission::
         return typeahead_response(request, visible_teams(request.user), search=search_teams)
 
 A widget assigned to a field after the field was built (`field.widget = TypeaheadWidget(...)`) learns the queryset
-when the field's `queryset` is set afterwards, as Django's model choice fields do for any widget. The small behaviour
-(choose, clear, keyboard) is in static/js/huhang.js, since the Content-Security-Policy forbids inline script.
+when the field's `queryset` is set afterwards, as Django's model choice fields do for any widget. Several choices
+(a `ModelMultipleChoiceField`) take `MultipleTypeaheadWidget`: the chosen ones as ticked boxes above the search box.
+The small behaviour (choose, clear, keyboard) is in static/js/huhang.js, since the Content-Security-Policy forbids
+inline script.
 """
 
 from __future__ import annotations
@@ -104,6 +106,54 @@ class TypeaheadWidget(forms.Widget):
 
     def use_required_attribute(self, initial: Any) -> bool:
         return False  # the hidden input carries the value, and a hidden input cannot be `required`
+
+
+class MultipleTypeaheadWidget(TypeaheadWidget):
+    """Several choices by type-ahead: the chosen ones as ticked checkboxes (chips) above the search box; a match
+    chosen from the list adds its chip (static/js/huhang.js), unticking one drops it. For a
+    `ModelMultipleChoiceField` over the full scoped queryset: the page renders only the chosen ones' labels (one
+    query for them), never the queryset, and validation refuses an id outside it."""
+
+    template_name = "huhang/typeahead_multiple_widget.html"
+    input_type = "checkbox"  # the ticked boxes carry the values: a visible field, not one of the form's hidden ones
+    allow_multiple_selected = True
+
+    def format_value(self, value: Any) -> list[str]:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str) or not hasattr(value, "__iter__"):
+            value = [value]
+        return [str(getattr(item, "pk", item)) for item in value if item not in (None, "")]
+
+    def chosen(self, values: list[str]) -> list[tuple[str, str]]:
+        """(value, label) of the chosen values that are in the field's (scoped) queryset, in the order given: one
+        query for them all. A value outside the queryset is left out (the field's error says why)."""
+        choices = getattr(self, "choices", None)
+        queryset = getattr(choices, "queryset", None)
+        if not values or queryset is None:
+            return []
+        try:
+            found = {str(item.pk): item for item in queryset.filter(pk__in=values)}
+        except (ValueError, TypeError, ValidationError):
+            return []
+        label = choices.field.label_from_instance
+        return [(value, str(label(found[value]))) for value in dict.fromkeys(values) if value in found]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        widget["chosen"] = self.chosen(widget["value"])
+        widget["url"] = str(self.url)
+        widget["placeholder"] = self.placeholder
+        widget["described_by"] = widget["attrs"].get("aria-describedby", "")
+        return context
+
+    def value_from_datadict(self, data, files, name: str) -> Any:
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name: str) -> bool:
+        return False  # no box ticked sends nothing, which means "none"
 
 
 def typeahead_response(

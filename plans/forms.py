@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from huhang.forms import DateInput
 from huhang.typeahead import TypeaheadWidget
 from huhang.vocabulary import TaskArea
+from huhang.widgets import Select
 from plans.models import SECTIONS, Measure, PlanVersion
 from plans.sanitising import editable_text
 from teams.models import Person
@@ -49,11 +50,15 @@ class SectionsForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    area = forms.ChoiceField(label=_("Task area"), choices=TaskArea.choices)
+    # The selects render in one pass, without a template per option (huhang/widgets.py): the editor shows this form
+    # on every page, and again for each measure edited in place.
+    area = forms.ChoiceField(label=_("Task area"), choices=TaskArea.choices, widget=Select)
     content = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=Person.objects.none())
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
-    status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices, initial=Measure.Status.NOT_STARTED)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Measure.Status.choices, initial=Measure.Status.NOT_STARTED, widget=Select
+    )
 
     def __init__(
         self,
@@ -111,5 +116,8 @@ class ProgressForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
     status = forms.ChoiceField(
-        label=_("New status (optional)"), required=False, choices=[("", _("Unchanged")), *Measure.Status.choices]
+        label=_("New status (optional)"),
+        required=False,
+        choices=[("", _("Unchanged")), *Measure.Status.choices],
+        widget=Select,
     )

@@ -7,6 +7,7 @@ contact and the city officer only the version in force. A plan nobody may read i
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -109,12 +111,15 @@ def plan_is_past_due(plan: Plan, *, today: datetime.date | None = None) -> bool:
     return plan.in_force_id is None and (today or timezone.localdate()) > plan.due_on
 
 
-def _measures() -> Prefetch:
-    notes = ProgressNote.objects.select_related("author")
-    return Prefetch(
-        "measures",
-        queryset=Measure.objects.select_related("owner").prefetch_related(Prefetch("progress_notes", notes)),
-    )
+def _measures(*, notes: bool = True) -> Prefetch:
+    """A version's measures in their order, each with its owner's name (the owner's encrypted contact details are
+    not read: a decryption each) and, with `notes`, its progress notes. The orders are the measures' own: the models'
+    default orderings would join the version, the plan and the unit only to sort by them."""
+    measures = Measure.objects.select_related("owner").defer("owner__phone", "owner__email").order_by("position", "pk")
+    if notes:
+        progress = ProgressNote.objects.select_related("author").order_by("-date", "-pk")
+        measures = measures.prefetch_related(Prefetch("progress_notes", queryset=progress))
+    return Prefetch("measures", queryset=measures)
 
 
 def _last_event(*actions: str) -> Subquery:
@@ -142,6 +147,38 @@ def version_with_measures(version: PlanVersion | None) -> PlanVersion | None:
     return with_workflow_dates(versions).get(pk=version.pk)
 
 
+def editor_version(*, plan: Plan, version: PlanVersion) -> PlanVersion:
+    """The plan's working version, read already with the plan, with its measures and their owners: one query. The
+    editor shows neither progress notes nor workflow dates."""
+    version.plan = plan  # read already: no query for it
+    prefetch_related_objects([version], _measures(notes=False))
+    return version
+
+
+@dataclass
+class PlanPageVersions:
+    in_force: PlanVersion | None
+    working: PlanVersion | None
+    versions: list[PlanVersion]  # every version, newest first, for the readers of every version; else empty
+
+
+def plan_page_versions(*, plan: Plan, every_version: bool) -> PlanPageVersions:
+    """The plan page's versions with their workflow dates and IP profile: every version for those who read them all
+    (the version in force and the working one among them), else the version in force alone; then the measures of
+    the two shown in full, their owners and notes. Three queries, whatever the number of versions."""
+    versions = with_workflow_dates(PlanVersion.objects.filter(plan=plan).select_related("ip_profile"))
+    if not every_version:
+        versions = versions.filter(pk=plan.in_force_id)
+    versions = list(versions.order_by("-number"))
+    for version in versions:
+        version.plan = plan  # read already: no query per version
+    by_pk = {version.pk: version for version in versions}
+    in_force = by_pk.get(plan.in_force_id)
+    working = by_pk.get(plan.working_id) if every_version else None
+    prefetch_related_objects([version for version in (in_force, working) if version is not None], _measures())
+    return PlanPageVersions(in_force=in_force, working=working, versions=versions if every_version else [])
+
+
 def measure_get(*, version: PlanVersion | None, pk: int) -> Measure:
     """A measure of the given version (the working one for the editor, the one in force for progress), or 404."""
     if version is None:
@@ -161,7 +198,13 @@ def plan_versions(*, plan: Plan) -> list[PlanVersion]:
 
 
 def plan_events(*, plan: Plan) -> list[PlanEvent]:
-    return list(plan.events.select_related("actor", "version"))
+    """The plan's history, newest first, with what a line shows: not the versions' texts nor the snapshots."""
+    events = plan.events.select_related("actor", "version").order_by("-created_at", "-pk")
+    return list(
+        events.only(
+            "plan_id", "version__number", "created_at", "action", "comment", "actor__full_name", "actor__username"
+        )
+    )
 
 
 def return_comments(*, version: PlanVersion) -> list[PlanEvent]:
@@ -259,13 +302,32 @@ def rows_in_order(rows: QuerySet, ids: list[int]) -> list:
 COUNTS_TIMEOUT = 600  # seconds; a change to the records counted makes the cached counts unreachable before that
 
 
-def plan_counts(*, user: User, units: QuerySet[Unit]) -> dict:
-    """The overview's figures by state and by city: two GROUP BY queries over the user's whole scope, kept in the
-    cache under the version of the records (huhang/freshness.py, bumped by every write to the tables counted) and
-    the day (past due changes at midnight), per user and scope, so that a figure is never read after a change or by
-    another reader."""
+def _overview_cache_key(name: str, user: User, *parts: str) -> str:
+    """A key of what the overview caches: per user and scope, the day (past due changes at midnight) and the version
+    of the records (huhang/freshness.py, bumped by every write to the tables read), so that nothing cached is read
+    after a change or by another reader."""
     scope = f"{user.pk}:{user.role}:{user.division_id}:{user.unit_id}"
-    key = f"plans:overview-counts:{scope}:{timezone.localdate().isoformat()}:{records_version()}"
+    return ":".join(("plans", name, scope, timezone.localdate().isoformat(), str(records_version()), *parts))
+
+
+def plan_overview_ids(*, user: User, ids: QuerySet, selection: str) -> list[int]:
+    """The overview's unit ids in the page order, for the filters and sort of `selection` (the query string without
+    the page). Sorting the scope by the expected due date evaluates the due-date rule for every unit in it, so the
+    sorted ids are cached like the counts: turning the page or coming back reads them from the cache, and a page is
+    then one query for its own rows."""
+    digest = hashlib.sha256(selection.encode()).hexdigest()
+    key = _overview_cache_key("overview-ids", user, digest)
+    found = cache.get(key)
+    if found is None:
+        found = list(ids)
+        cache.set(key, found, COUNTS_TIMEOUT)
+    return found
+
+
+def plan_counts(*, user: User, units: QuerySet[Unit]) -> dict:
+    """The overview's figures by state and by city: two GROUP BY queries over the user's whole scope, cached under
+    the same key parts as the sorted ids (`_overview_cache_key`)."""
+    key = _overview_cache_key("overview-counts", user)
     by_state, by_city = cache.get(key) or (None, None)
     if by_state is None:
         by_state, by_city = _plan_count_rows(units)

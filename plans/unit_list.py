@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import django_filters
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from huhang.html import format_html
 from plans.selectors import STATES, with_plan_state
 from units.unit_list import UnitListColumn, UnitListExtension, register_unit_list_extension, row_url
 
@@ -42,7 +42,7 @@ def annotate_plan_state(units: QuerySet[Unit], user: User | None = None) -> Quer
 
 def plan_cell(unit: Unit, reader: Reader) -> SafeString:
     """The plan's state as a badge (a link to the plan where there is one), and the past-due flag. A row's cell,
-    built with format_html (units.unit_list.unit_rows)."""
+    built with huhang.html (units.unit_list.unit_rows)."""
     state = unit.plan_state
     badge = format_html(
         '<span class="badge hh-plan-{} {}" data-testid="plan-status" data-status="{}">{}</span>',

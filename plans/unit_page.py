@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 
 def plan_card(unit: Unit, user: User) -> dict[str, Any]:
     """The unit's plan as the reader may read it (a city officer or the unit: once a version is approved), with its
-    version in work and the version in force: one query."""
-    plan = plans_for_user(user=user).select_related("in_force", "working").filter(unit=unit).first()
+    version in work and the version in force (their status and number, not their texts): one query."""
+    plans = plans_for_user(user=user).filter(unit=unit).select_related("in_force", "working")
+    shown = ("uid", "unit_id", "due_on", "in_force__status", "in_force__number", "working__status", "working__number")
+    plan = plans.only(*shown).order_by("pk").first()  # a unit has one plan; the pk order joins nothing
     return {"plan": plan, "past_due": plan is not None and plan_is_past_due(plan)}
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from plans import selectors, services
 from plans.diff import measures_diff, section_diffs
 from plans.filters import ApprovalQueueFilter, PlanOverviewFilter
 from plans.forms import ApproveForm, MeasureForm, ProgressForm, ReturnForm, SectionsForm, section_label
+from plans.list_rows import editor_measure_rows, overview_rows
 from plans.models import SECTIONS, Plan, PlanVersion
 from plans.sanitising import sanitise
 from teams.models import Person
@@ -58,23 +60,22 @@ def plan_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, uid=uid)
     record(Action.READ, request=request, obj=plan)
     full = selectors.may_read_all_versions(request.user)
-    in_force = selectors.version_with_measures(plan.in_force)
+    shown = selectors.plan_page_versions(plan=plan, every_version=full)
     context: dict[str, Any] = {
         "plan": plan,
         "unit": plan.unit,
         "full": full,
-        "in_force": in_force,
-        "in_force_sections": _sections(in_force),
+        "in_force": shown.in_force,
+        "in_force_sections": _sections(shown.in_force),
         "past_due": selectors.plan_is_past_due(plan),
         "can_write": request.user.has_perm("plans.write_plans"),
         "can_review": request.user.has_perm("plans.review_plans"),
     }
     if full:
-        working = selectors.version_with_measures(plan.working)
         context |= {
-            "working": working,
-            "working_sections": _sections(working),
-            "versions": selectors.plan_versions(plan=plan),
+            "working": shown.working,
+            "working_sections": _sections(shown.working),
+            "versions": shown.versions,
             "events": selectors.plan_events(plan=plan),
         }
     return render(request, "plans/plan_detail.html", context)
@@ -131,13 +132,15 @@ def _new_measure_form(plan: Plan, version: PlanVersion, data=None) -> MeasureFor
     return _measure_form(plan, version, data, prefix="new", suggest_url=suggest_url)
 
 
-def _editor_context(plan: Plan, version: PlanVersion, **extra: Any) -> dict[str, Any]:
-    version = selectors.version_with_measures(version)
+def _editor_context(request: HttpRequest, plan: Plan, version: PlanVersion, **extra: Any) -> dict[str, Any]:
+    version = selectors.editor_version(plan=plan, version=version)
+    measures = list(version.measures.all())
     return {
         "plan": plan,
         "unit": plan.unit,
         "version": version,
-        "measures": list(version.measures.all()),
+        "measures": measures,
+        "measure_rows": editor_measure_rows(measures, plan=plan, csrf_token=get_token(request)),
         "measure_form": _new_measure_form(plan, version),
         "return_comments": selectors.return_comments(version=version),
         "past_due": selectors.plan_is_past_due(plan),
@@ -169,7 +172,9 @@ def plan_edit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
                 return redirect("plans:edit", uid=plan.uid)
     else:
         form = SectionsForm(version=version)
-    return render(request, "plans/plan_edit.html", _editor_context(plan, version, form=form, conflicts=conflicts))
+    return render(
+        request, "plans/plan_edit.html", _editor_context(request, plan, version, form=form, conflicts=conflicts)
+    )
 
 
 @require_POST
@@ -217,12 +222,12 @@ def _measures_response(request: HttpRequest, plan: Plan, version: PlanVersion, *
     """htmx gets the measures list back; a plain form post goes back to the editor (or shows the form's errors)."""
     if request.htmx:
         # The fragment shows the messages itself; a full page shows them once, in base.html.
-        context = _editor_context(plan, version, fragment=True)
+        context = _editor_context(request, plan, version, fragment=True)
         if form is not None:
             context["measure_form"] = form
         return render(request, "plans/_measures.html", context)
     if form is not None:
-        context = _editor_context(plan, version, form=SectionsForm(version=version), conflicts=[])
+        context = _editor_context(request, plan, version, form=SectionsForm(version=version), conflicts=[])
         context["measure_form"] = form
         return render(request, "plans/plan_edit.html", context)
     return redirect(reverse("plans:edit", kwargs={"uid": plan.uid}) + "#measures")
@@ -466,13 +471,19 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 def plan_overview(request: HttpRequest) -> HttpResponse:
     units = selectors.plan_overview_for_user(user=request.user)
     rows = PlanOverviewFilter(request.GET, queryset=units)
-    # The page's ids are sorted and sliced over the whole scope with only the joins the order needs; the rows'
-    # states, versions and team are then read for those ids alone.
-    page = page_of(request, rows.qs.values_list("pk", flat=True))
+    # The ids are sorted over the whole scope with only the joins the order needs (and cached under the records'
+    # version); the rows' states, versions and team are then read for the page's ids alone.
+    selection = request.GET.copy()
+    selection.pop("page", None)
+    ids = selectors.plan_overview_ids(
+        user=request.user, ids=rows.qs.values_list("pk", flat=True), selection=selection.urlencode()
+    )
+    page = page_of(request, ids)
     page.object_list = selectors.rows_in_order(units, list(page.object_list))
     context = {
         "filter": rows,
         "page_obj": page,
+        "rows": overview_rows(page.object_list),
         "counts": selectors.plan_counts(user=request.user, units=units),
         "can_review": request.user.has_perm("plans.review_plans"),
     }

@@ -5,10 +5,12 @@ counted apps' tables bumps the version in the key) or CACHE_SECONDS pass, as som
 
 Cached figures are shared only by users who would build the same ones: the bureau's staff (the whole province, the
 same permissions), the officers of one division; a team member's are their own. The key also holds the language
-(labels are translated when built) and the day."""
+(labels are translated when built) and the day. After a change, one process rebuilds each set of figures while the
+others wait for its result (_build_once)."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.cache import cache
@@ -31,6 +33,12 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 CACHE_SECONDS = 60
+# A rebuild after a change (_build_once): the lock lapses after BUILD_LOCK_SECONDS should its builder die (at 100×
+# the bureau's builds take about a second); the others look for its result every BUILD_POLL_SECONDS, up to
+# BUILD_WAIT_SECONDS, then build themselves.
+BUILD_LOCK_SECONDS = 30
+BUILD_WAIT_SECONDS = 20
+BUILD_POLL_SECONDS = 0.05
 
 
 def cached_for_user(name: str, *parts: Any, user: User, build: Callable[[str], T]) -> T:
@@ -40,8 +48,47 @@ def cached_for_user(name: str, *parts: Any, user: User, build: Callable[[str], T
     key = _key(name, user, parts)
     found = cache.get(key)
     if found is None:
-        found = build(key)
-        cache.set(key, found, CACHE_SECONDS)
+        found = _build_once(key, build)
+    return found
+
+
+def _build_once(key: str, build: Callable[[str], T]) -> T:
+    """Build the figures of `key` in one process at a time: after a write, every viewer arriving while the
+    bureau's figures are rebuilt (seconds at national scale) would otherwise rebuild them too, each slowing the
+    others down. The first takes a short lock (`cache.add`, atomic in Redis and in the local memory cache) and
+    builds; the others wait for its result, up to BUILD_WAIT_SECONDS, then build themselves.
+
+    Waiting never shows a stale figure: the key holds the records version its reader read, so a waiter gets the
+    figures of the version it would have built itself, and a reader arriving after a change reads a newer
+    version, whose key has no lock yet. Serving the previous version's figures during the rebuild would be
+    faster, and is what "never stale after a change" rules out."""
+    lock = f"{key}:building"
+    if not cache.add(lock, True, BUILD_LOCK_SECONDS):
+        deadline = time.monotonic() + BUILD_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(BUILD_POLL_SECONDS)
+            found = cache.get(key)
+            if found is not None:
+                return found
+            if not cache.add(lock, True, BUILD_LOCK_SECONDS):
+                continue
+            # The lock was released: stored between our look and the release, or the builder failed (an error).
+            found = cache.get(key)
+            if found is not None:
+                cache.delete(lock)
+                return found
+            break  # build under our own lock
+        else:
+            return _build_and_store(key, build)  # waited long enough: the builder may be gone
+    try:
+        return _build_and_store(key, build)
+    finally:
+        cache.delete(lock)
+
+
+def _build_and_store(key: str, build: Callable[[str], T]) -> T:
+    found = build(key)
+    cache.set(key, found, CACHE_SECONDS)
     return found
 
 

@@ -5,6 +5,7 @@ grow with the programme."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from archives import selectors as archive
 from archives.filters import AWAITING_ME
 from plans.selectors import approval_queue_for_user
 from reports import selectors, unit_list
+from reports.caching import CACHE_SECONDS, cached_for_user
 from reports.feedback import feedback_prompt_for_user
 from teams.unit_list import NOT_ASSIGNED
 
@@ -100,12 +102,24 @@ def administrator_pages(user: User) -> list[AdminPage]:
 
 
 def home_context(user: User) -> dict[str, Any]:
-    units = selectors.listed_units_for_user(user=user)
+    """What the user's home shows, read from the cache while no record it counts has changed (reports/caching.py):
+    the home is every user's first page and reads counts and first rows across their scope. The key holds the
+    user's division and unit as well, which the scopes of officers and unit contacts follow. The page caches its
+    HTML under `cache_key`, made from the figures' key, so that it never shows other figures than these."""
     today = timezone.localdate()
-    context: dict[str, Any] = {"today": today}
     if user.role == Role.BUREAU:
-        context.update(_bureau(user))
-    elif user.role == Role.OFFICER:
+        return {"today": today, **_bureau(user)}
+
+    def build(key: str) -> dict[str, Any]:
+        return {**_figures(user, today), "cache_key": f"{key}:html", "cache_seconds": CACHE_SECONDS}
+
+    return {"today": today, **cached_for_user("home", user.division_id, user.unit_id, user=user, build=build)}
+
+
+def _figures(user: User, today: datetime.date) -> dict[str, Any]:
+    units = selectors.listed_units_for_user(user=user)
+    context: dict[str, Any] = {}
+    if user.role == Role.OFFICER:
         context.update(
             unit_count=units.count(),
             division=user.division,
@@ -200,7 +214,25 @@ def _bureau(user: User) -> dict[str, Any]:
 
     dashboard = cached_dashboard_for_user(user=user)
     coverage, requests = dashboard.coverage, dashboard.requests
+
+    def waiting(key: str) -> dict[str, Any]:
+        # Each list sorts its thousands of rows at 100× (the queue by submission, the units by due date): read
+        # once per version of the records, as the dashboard's figures, and shared by the bureau's staff; the
+        # page caches the lists' HTML under `cache_key`.
+        return {
+            "cache_key": f"{key}:html",
+            "cache_seconds": CACHE_SECONDS,
+            "review_queue": first_rows(approval_queue_for_user(user=user)),
+            "units_without_team": first_rows(selectors.units_without_team(user=user), total=coverage["unserved"]),
+            "units_without_plan": FirstRows(
+                rows=selectors.first_units_without_approved_plan(user=user, limit=HOME_ROWS),
+                total=coverage["unapproved"],
+            ),
+            "past_due_requests": first_rows(archive.past_due_requests_for_user(user=user), total=requests["past_due"]),
+        }
+
     return {
+        **cached_for_user("home-waiting", user=user, build=waiting),
         "dashboard": dashboard,
         "coverage": coverage,
         "target_year": dashboard.target_year,
@@ -208,13 +240,7 @@ def _bureau(user: User) -> dict[str, Any]:
         "coverage_stages": dashboard.coverage_stages,
         "units_without_team_url": _list_url("units:list", team=NOT_ASSIGNED),
         "plans": dashboard.plans,
-        "review_queue": first_rows(approval_queue_for_user(user=user)),
-        "units_without_team": first_rows(selectors.units_without_team(user=user), total=coverage["unserved"]),
-        "units_without_plan": first_rows(
-            selectors.units_without_approved_plan(user=user), total=coverage["unapproved"]
-        ),
         "requests": requests,
-        "past_due_requests": first_rows(archive.past_due_requests_for_user(user=user), total=requests["past_due"]),
         "units_by_city": dashboard.units_by_city,
         "month_start": dashboard.month_start,
         "activities_this_month": dashboard.activities_this_month,

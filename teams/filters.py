@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from huhang.vocabulary import TaskArea
+from huhang.widgets import Select
 from teams import selectors
 from teams.models import Assignment, Expertise, Membership, Person, Team
 from teams.team_figures import team_figures
@@ -25,6 +26,14 @@ def _yes_no(queryset: QuerySet, condition: Q, value: str) -> QuerySet:
     if value == NO:
         return queryset.exclude(condition)
     return queryset
+
+
+def _selects_in_one_pass(filterset: django_filters.FilterSet) -> None:
+    """Renders the filterset's selects without a template per option (huhang/widgets.py): a filter bar's options cost
+    more than a page of rows otherwise."""
+    for filter_ in filterset.filters.values():
+        if isinstance(filter_, django_filters.ChoiceFilter):  # ModelChoiceFilter too
+            filter_.extra.setdefault("widget", Select)
 
 
 def _search(queryset: QuerySet, fields: list[str], value: str) -> QuerySet:
@@ -59,6 +68,7 @@ class PersonFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["organisation"].extra["choices"] = selectors.person_organisations()  # once per request
+        _selects_in_one_pass(self)
 
     def search(self, queryset, name, value):
         return _search(queryset, ["name", "organisation", "technical_fields"], value)
@@ -81,6 +91,10 @@ class TeamFilter(django_filters.FilterSet):
     class Meta:
         model = Team
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _selects_in_one_pass(self)
 
     def search(self, queryset, name, value):
         """A team by its name or by the name of one of its members."""
@@ -120,6 +134,7 @@ class TeamChoiceFilter(django_filters.FilterSet):
         )
         ordering.parent, ordering.field_name = self, "o"
         self.filters["o"] = ordering
+        _selects_in_one_pass(self)
 
     def search(self, queryset, name, value):
         for word in value.split():

@@ -51,6 +51,8 @@ class Person(TimeStampedModel):
 
     class Meta:
         ordering = ["name", "pk"]
+        # The pool's list reads its page in this order: an index walk stops after one page, whatever the pool's size.
+        indexes = [models.Index(fields=["name", "id"], name="person_name_order")]
         verbose_name = _("service person")
         verbose_name_plural = _("service personnel")
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.scopes import visible
+from huhang.freshness import records_version
 from huhang.masking import show_contact_details
 from teams.models import Assignment, Membership, Person, Team
 from teams.scopes import visible_teams
@@ -32,6 +34,9 @@ if TYPE_CHECKING:
     from django.db.models import Expression
 
     from units.models import Unit
+
+
+ORGANISATIONS_TIMEOUT = 600  # seconds; a write to the pool makes the cached choices unreachable before that
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -65,12 +70,16 @@ def _people(user: User) -> QuerySet[Person]:
 
 
 def person_list_for_user(*, user: User) -> QuerySet[Person]:
-    """The pool with what a list row shows: expertise, login account and the number of team seats."""
+    """The pool with what a list row shows: expertise, login name and the number of team seats. The encrypted
+    contact details, which the list does not show, are not read (each costs a decryption per row)."""
     return (
         _people(user)
-        .select_related("user")
+        .defer("phone", "email")
         .prefetch_related("expertise")
-        .annotate(team_count=_count(Membership.objects.filter(person=OuterRef("pk"))))
+        .annotate(
+            login_name=F("user__username"),
+            team_count=_count(Membership.objects.filter(person=OuterRef("pk"))),
+        )
     )
 
 
@@ -97,8 +106,13 @@ def person_detail(*, person: Person) -> Person:
 
 
 def person_organisations() -> list[tuple[str, str]]:
-    """The organisations of the pool, as filter choices."""
-    names = Person.objects.order_by("organisation").values_list("organisation", flat=True).distinct()
+    """The organisations of the pool, as filter choices: a scan of the pool, so kept in the cache under the records'
+    version (huhang/freshness.py; every write to a person bumps it), never read after a change."""
+    key = f"teams:person-organisations:{records_version()}"
+    names = cache.get(key)
+    if names is None:
+        names = list(Person.objects.order_by("organisation").values_list("organisation", flat=True).distinct())
+        cache.set(key, names, ORGANISATIONS_TIMEOUT)
     return [(name, name) for name in names]
 
 
@@ -129,7 +143,13 @@ def team_candidates() -> QuerySet[Person]:
 
 def team_list_for_user(*, user: User) -> QuerySet[Team]:
     """The teams a user may see, with leader, core members and number of units served, in three queries."""
-    core_seats = Membership.objects.filter(role=Membership.Role.CORE).select_related("person").order_by("pk")
+    # The row shows the core members' names only: their encrypted contact details are not read (a decryption each).
+    core_seats = (
+        Membership.objects.filter(role=Membership.Role.CORE)
+        .select_related("person")
+        .only("team_id", "person__name")
+        .order_by("pk")
+    )
     return (
         visible_teams(user)
         .annotate(

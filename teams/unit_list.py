@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import django_filters
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.urls import reverse_lazy
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from huhang.html import format_html
 from huhang.typeahead import TypeaheadWidget
 from teams.models import Assignment, Team
 from teams.scopes import visible_teams
@@ -27,19 +27,19 @@ if TYPE_CHECKING:
     from units.unit_list import Reader
 
 
-def with_serving_team(units: QuerySet[Unit], user: User | None = None) -> QuerySet[Unit]:
-    """The team that serves each unit now (`team_id`, `team_name`): subqueries, run for the rows shown only."""
-    open_assignment = Assignment.objects.filter(unit=OuterRef("pk"), end__isnull=True).order_by()  # at most one
-    return units.annotate(
-        team_id=Subquery(open_assignment.values("team_id")[:1]),
-        team_name=Subquery(open_assignment.values("team__name")[:1]),
-    )
-
-
 def with_open_assignment(units: QuerySet[Unit], user: User | None = None) -> QuerySet[Unit]:
     """The unit's one open assignment (a unique constraint) as the alias `open_assignment`, which sorting by team
     joins (`open_assignment__team__name`): one join and a sort, where a subquery per unit of the scope was."""
     return units.alias(open_assignment=FilteredRelation("assignments", condition=Q(assignments__end__isnull=True)))
+
+
+def with_serving_team(units: QuerySet[Unit], user: User | None = None) -> QuerySet[Unit]:
+    """The team that serves each unit now (`team_id`, `team_name`), through the open assignment's join: at most one
+    row per unit (a unique constraint), so the join never repeats a unit. Two left joins cost the planner and the ORM
+    less than the two subqueries they replace, on a page's 25 rows and on the export's every row alike. (The export
+    has the alias already, from `alias_unit_list`; naming it again replaces it before any join uses it.)"""
+    units = with_open_assignment(units)
+    return units.annotate(team_id=F("open_assignment__team_id"), team_name=F("open_assignment__team__name"))
 
 
 NOT_ASSIGNED = "none"  # the team filter's value for the units no team serves now
@@ -50,6 +50,12 @@ def served_by(queryset: QuerySet[Unit], name: str, team: Team | str) -> QuerySet
         return queryset.exclude(Exists(Assignment.objects.filter(unit=OuterRef("pk"), end__isnull=True)))
     served = Assignment.objects.filter(unit=OuterRef("pk"), team=team, end__isnull=True)
     return queryset.filter(Exists(served))
+
+
+def split_by_serving_team(units: QuerySet[Unit]) -> tuple[QuerySet[Unit], QuerySet[Unit]]:
+    """The units a team serves now (an inner join, so a sort by the team's name walks the teams' name index) and
+    those none serves: the list sorted by team (units.unit_list.UnitListExtension.partial_sorts)."""
+    return units.filter(open_assignment__isnull=False), served_by(units, "team", NOT_ASSIGNED)
 
 
 def team_filters(request: HttpRequest | None) -> dict[str, django_filters.Filter]:
@@ -79,7 +85,7 @@ def team_filters(request: HttpRequest | None) -> dict[str, django_filters.Filter
 
 def select_cell(unit: Unit, reader: Reader) -> SafeString:
     """The bureau's checkbox on a row; it belongs to the form of teams/_unit_list_actions.html. A row's cell,
-    built with format_html (units.unit_list.unit_rows)."""
+    built with huhang.html (units.unit_list.unit_rows)."""
     return format_html(
         '<td class="hh-select-col"><input class="form-check-input" type="checkbox" name="unit" value="{uid}"'
         ' form="unit-selection" id="select-{uid}" aria-label="{label}" data-testid="select-{uid}"></td>',
@@ -103,6 +109,7 @@ register_unit_list_extension(
         alias=with_open_assignment,
         filters=team_filters,
         sort_fields=[("open_assignment__team__name", "team")],
+        partial_sorts={"open_assignment__team__name": split_by_serving_team},
         columns=[
             UnitListColumn(
                 label=_("Select"),

@@ -35,6 +35,7 @@ from teams.filters import (
     TeamWorkloadFilter,
 )
 from teams.forms import AssignmentForm, BulkAssignmentForm, PersonForm, TeamForm, TrainingForm
+from teams.list_rows import person_rows, team_rows
 from teams.team_figures import team_figures
 from units.selectors import unit_get_for_user
 
@@ -59,6 +60,10 @@ class PersonListView(PermissionRequiredMixin, FilterView):
 
     def get_queryset(self):
         return selectors.person_list_for_user(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        return context | {"rows": person_rows(context["page_obj"] or [])}
 
 
 @permission_required("teams.manage_teams", raise_exception=True)
@@ -135,6 +140,10 @@ class TeamListView(PermissionRequiredMixin, FilterView):
 
     def get_queryset(self):
         return selectors.team_list_for_user(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        return context | {"rows": team_rows(context["page_obj"] or [])}
 
 
 def _team_url(team: Team) -> str:

@@ -94,7 +94,11 @@ def outsiders(db):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Under `make test` (the whole suite), fail when a URL pattern was never requested by any test."""
+    """Under `make test` (the whole suite), fail when a URL pattern was never requested by any test. Under
+    pytest-xdist each worker hands the routes it requested to the controller (`pytest_testnodedown`), which judges."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["exercised_routes"] = sorted(url_coverage.EXERCISED_ROUTES)
+        return
     if not os.environ.get("HUHANG_URL_COVERAGE") or exitstatus != 0:
         return
     options = session.config.option
@@ -105,3 +109,28 @@ def pytest_sessionfinish(session, exitstatus):
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         reporter.write_line("URL patterns that no test requested: " + ", ".join(missing), red=True)
         session.exitstatus = 1
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: a worker finished; its requested routes count for the whole run."""
+    url_coverage.EXERCISED_ROUTES.update(getattr(node, "workeroutput", {}).get("exercised_routes", ()))
+
+
+# Test files whose module or package fixtures build big data once (the demo programme, the bench's scale data) or
+# that start a real Celery worker on the shared Redis broker: under pytest-xdist (`make test`, --dist loadgroup) each
+# runs whole on one worker, while every other test goes to whichever worker is free.
+XDIST_GROUPS = {
+    "tests/demo/": "demo",
+    "tests/test_bench_smoke.py": "bench",
+    "tests/test_celery_broker.py": "broker",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        path = item.path.relative_to(root).as_posix()
+        for prefix, group in XDIST_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))

@@ -617,7 +617,8 @@ def _fill(served, users, unit, start: int, count: int) -> None:
     [
         # session, user, savepoint and release, the model permissions (2, navigation; none for the bureau), then
         # the role's own reads. The bureau: the review queue (rows, count), units without a team, units without an
-        # approved plan and the settings its due dates read, requests past due; then the programme dashboard
+        # approved plan (their ids by due date, then those rows with their plan's state: each with the settings its
+        # due dates read), requests past due; then the programme dashboard
         # (reports/dashboard/, 17: tests/reports/test_dashboard.py counts them).
         (Role.BUREAU, 27),
         (Role.OFFICER, 11),  # division, unit count, request figures, referrals waiting (rows, count)
@@ -659,3 +660,58 @@ def test_unit_contact_home_asks_to_rate_an_answered_request(client, users, reque
     assert response.text.count('data-testid="to-rate"') == 1
     client.force_login(users[Role.TEAM_MEMBER])  # the team's list shows no such prompt
     assert 'data-testid="to-rate"' not in client.get(reverse("home")).text
+
+
+@pytest.mark.parametrize("role", [Role.BUREAU, Role.OFFICER, Role.TEAM_MEMBER, Role.EXPERT, Role.UNIT_CONTACT])
+def test_a_home_read_again_reads_nothing_of_the_programme_while_no_record_changed(client, users, served, unit, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _fill(served, users, unit, 0, 6)
+    client.force_login(users[role])
+    first = client.get(reverse("home")).text
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(reverse("home"))
+    # session, user, savepoint and release, and the navigation's model permissions (none for the bureau): the
+    # figures, the lists and their HTML come from the cache (reports/caching.py), under the records' version.
+    assert len(again) <= 6, "\n".join(query["sql"] for query in again.captured_queries)
+    assert _without_csrf_tokens(response.text) == _without_csrf_tokens(first)
+
+
+def _without_csrf_tokens(html: str) -> str:
+    return re.sub(r'"X-CSRFToken": "\w+"|name="csrfmiddlewaretoken" value="\w+"', "", html)
+
+
+def test_the_bureaus_home_shows_a_plan_submitted_at_once(client, users, served, unit):
+    client.force_login(users[Role.BUREAU])
+    assert not client.get(reverse("home")).context["review_queue"]
+    queued = _submitted(unit)  # a write to a counted table: the cached lists are not read again
+    response = client.get(reverse("home"))
+    assert [version.pk for version in response.context["review_queue"].rows] == [queued.pk]
+    assert reverse("plans:review", kwargs={"uid": queued.plan.uid}) in response.text
+    assert 'data-testid="review-queue-total">1<' in response.text
+
+
+def test_a_team_members_home_shows_a_new_request_at_once(client, users, served, unit):
+    client.force_login(users[Role.TEAM_MEMBER])
+    assert 'data-testid="waiting-requests-total">0<' in client.get(reverse("home")).text
+    RequestFactory(unit=unit, actor=users[Role.UNIT_CONTACT], title="刚刚提出的需求")
+    response = client.get(reverse("home"))
+    assert response.context["waiting_requests"].total == 1
+    assert "刚刚提出的需求" in response.text
+    assert 'data-testid="waiting-requests-total">1<' in response.text
+
+
+def test_officers_of_one_division_share_the_home_and_another_divisions_officer_does_not(client, users, unit):
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="colleague", role=Role.OFFICER, division=users[Role.OFFICER].division)
+    ningbo = UserFactory(username="ningbo-officer", role=Role.OFFICER, division=division("330203"))
+    client.force_login(users[Role.OFFICER])
+    assert client.get(reverse("home")).context["unit_count"] == 1
+    client.force_login(colleague)
+    assert client.get(reverse("home")).context["unit_count"] == 1
+    client.force_login(ningbo)
+    response = client.get(reverse("home"))
+    assert response.context["unit_count"] == 0
+    assert unit.name not in response.text

@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from django.test import RequestFactory
 
-from huhang.typeahead import TYPEAHEAD_LIMIT, TypeaheadWidget, typeahead_response
+from huhang.typeahead import TYPEAHEAD_LIMIT, MultipleTypeaheadWidget, TypeaheadWidget, typeahead_response
 from teams.models import Team
 from tests.factories import TeamFactory
 
@@ -48,6 +48,47 @@ def test_an_extra_choice_is_offered_and_labelled():
     html = str(form["team"])
     assert 'data-value="none"' in html
     assert 'value="未分配"' in html
+
+
+def teams_form(queryset):
+    class TeamsChoiceForm(forms.Form):
+        teams = forms.ModelMultipleChoiceField(
+            queryset=queryset, required=False, widget=MultipleTypeaheadWidget("/teams/search/", placeholder="搜索团队")
+        )
+
+    return TeamsChoiceForm
+
+
+@pytest.mark.django_db
+def test_several_choices_render_the_chosen_ones_only_as_ticked_boxes_with_one_query(django_assert_num_queries):
+    teams = [TeamFactory(name=f"护航{number:02d}团队") for number in range(30)]
+    form = teams_form(Team.objects.all())(initial={"teams": [teams[7].pk, teams[3].pk]})
+    with django_assert_num_queries(1):
+        html = str(form["teams"])
+    assert f'name="teams" value="{teams[7].pk}" checked' in html
+    assert f'name="teams" value="{teams[3].pk}" checked' in html
+    assert html.index("护航07团队") < html.index("护航03团队")  # in the order chosen
+    assert "护航08团队" not in html
+    assert "<option" not in html
+    assert 'hx-get="/teams/search/"' in html
+    assert not form["teams"].is_hidden  # rendered where the form puts it, not among the hidden fields
+    form = teams_form(Team.objects.all())({"teams": [teams[7].pk, teams[3].pk]})
+    assert form.is_valid()
+    assert set(form.cleaned_data["teams"]) == {teams[7], teams[3]}
+
+
+@pytest.mark.django_db
+def test_several_choices_refuse_an_id_outside_the_queryset_and_label_only_those_inside():
+    inside, outside = TeamFactory(name="西湖团队"), TeamFactory(name="甬江团队")
+    form = teams_form(Team.objects.filter(pk=inside.pk))({"teams": [inside.pk, outside.pk]})
+    html = str(form["teams"])
+    assert "西湖团队" in html
+    assert "甬江团队" not in html
+    assert not form.is_valid()
+    assert "teams" in form.errors
+    none_chosen = teams_form(Team.objects.all())({})
+    assert none_chosen.is_valid()
+    assert list(none_chosen.cleaned_data["teams"]) == []
 
 
 @pytest.mark.django_db

@@ -1,23 +1,32 @@
 """The key-unit list as an Excel file: the blank template, and the export of a (filtered, scoped) list.
 
 Both have the same sheet, columns and dropdowns as the import expects (units/importing.py, COLUMNS), so a list
-exported, edited and imported again updates the same units. Workbooks are written in openpyxl's write-only mode, row
-by row, so a long list never sits in memory as a whole.
+exported, edited and imported again updates the same units. openpyxl writes the workbook (write-only mode); the list's
+rows are written as the sheet's XML row by row to a temporary file and spliced into it (`_SheetRows`), so a long list
+never sits in memory as a whole.
 """
 
 from __future__ import annotations
 
+import datetime
+import io
+import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 import openpyxl
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.datetime import to_excel
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -34,6 +43,9 @@ CITY_LIST = "设区市选项"
 TEMPLATE_ROWS = 1_000  # rows of the blank template that offer the dropdowns
 HEADER_ROW = 2  # below the title row, as in the files the bureau receives
 TEXT_FIELDS = ("credit_code", "phone")  # typed as text, or Excel turns an all-digit code into a rounded number
+SHEET_PATH = "xl/worksheets/sheet1.xml"  # the list's sheet, the workbook's first
+SHEET_DATA_END = b"</sheetData>"
+_DATA_LETTERS = [get_column_letter(index) for index in range(2, len(COLUMNS) + 1)]  # after 序号 (A)
 
 
 def template_filename() -> str:
@@ -141,7 +153,11 @@ def _row(row, contact_details_in_full: bool) -> list[Any]:
 
 
 def _write_workbook(target: str | IO[bytes], *, rows: Iterable[Sequence[Any]], row_count: int) -> int:
-    """The sheet, its rows (`row_count` of them, known beforehand) and the dropdowns below them."""
+    """The sheet, its rows (`row_count` of them, known beforehand) and the dropdowns below them.
+
+    openpyxl writes the workbook around the rows — the title, the headers, the styles, the dropdowns — and the rows
+    themselves are written as XML here (`_SheetRows`) and put into its sheet: openpyxl's write-only mode builds and
+    serialises an element per cell in pure Python, most of the time a 15,000-row export took."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     # A write-only sheet writes no <dimension> unless it can say one; without it, openpyxl's reader (the import's)
@@ -165,14 +181,76 @@ def _write_workbook(target: str | IO[bytes], *, rows: Iterable[Sequence[Any]], r
     sheet.append([title])
     sheet.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS))}1")
     sheet.append([_header_cell(sheet, column.header, required=column.required) for column in COLUMNS])
+    # The style openpyxl gives a date cell (yyyy-mm-dd), registered in the workbook for the rows' dates.
+    data = _SheetRows(first_row=HEADER_ROW + 1, date_style=WriteOnlyCell(sheet, value=datetime.date.min).style_id)
+    for values in rows:
+        data.append(values)
 
-    count = 0
-    for count, values in enumerate(rows, start=1):
-        sheet.append([count, *[_text_cell(sheet, v) if isinstance(v, str) else v for v in values]])
+    _add_dropdowns(workbook, sheet, lists, last_row=HEADER_ROW + data.count + TEMPLATE_ROWS)
+    workbook_file = io.BytesIO()
+    workbook.save(workbook_file)
+    data.insert_into(workbook_file, target, sheet_path=SHEET_PATH)
+    return data.count
 
-    _add_dropdowns(workbook, sheet, lists, last_row=HEADER_ROW + count + TEMPLATE_ROWS)
-    workbook.save(target)
-    return count
+
+class _SheetRows:
+    """The data rows of the sheet as the XML openpyxl writes for them, kept in a temporary file until the workbook
+    around them is written: a number (序号), inline strings, dates as serial numbers in the date style; an empty
+    string or None writes no cell. Text is always text: "=…" is never a formula."""
+
+    def __init__(self, *, first_row: int, date_style: int):
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 — closed by insert_into
+        self.writer = io.TextIOWrapper(self.file, encoding="utf-8", newline="")
+        self.next_row = first_row
+        self.date_style = date_style
+        self.count = 0
+
+    def append(self, values: Sequence[Any]) -> None:
+        self.count += 1
+        row = self.next_row
+        self.next_row += 1
+        cells = [f'<c r="A{row}" t="n"><v>{self.count}</v></c>']
+        for letter, value in zip(_DATA_LETTERS, values, strict=True):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                cells.append(f'<c r="{letter}{row}" t="inlineStr"><is>{_text_element(value)}</is></c>')
+            elif isinstance(value, datetime.date):
+                cells.append(f'<c r="{letter}{row}" s="{self.date_style}" t="n"><v>{to_excel(value)}</v></c>')
+            else:
+                cells.append(f'<c r="{letter}{row}" t="n"><v>{value}</v></c>')
+        self.writer.write(f'<row r="{row}">{"".join(cells)}</row>')
+
+    def insert_into(self, workbook_file: IO[bytes], target: str | IO[bytes], *, sheet_path: str) -> None:
+        """Copies the workbook openpyxl wrote to `target`, with the rows at the end of the sheet's <sheetData>."""
+        self.writer.flush()
+        self.writer.detach()
+        with (
+            self.file,
+            zipfile.ZipFile(workbook_file) as source,
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
+        ):
+            for item in source.infolist():
+                if item.filename != sheet_path:
+                    archive.writestr(item, source.read(item.filename))
+                    continue
+                head, tail = source.read(item.filename).split(SHEET_DATA_END)
+                with archive.open(item.filename, "w", force_zip64=True) as sheet:
+                    sheet.write(head)
+                    self.file.seek(0)
+                    shutil.copyfileobj(self.file, sheet, 1024 * 1024)
+                    sheet.write(SHEET_DATA_END + tail)
+
+
+def _text_element(value: str) -> str:
+    """A string as openpyxl writes it: at most 32,767 characters, refused if it holds characters XML cannot, and
+    its surrounding spaces kept."""
+    value = value[:32767]
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+    stripped = value.strip()
+    preserve = ' xml:space="preserve"' if stripped and stripped != value else ""
+    return f"<t{preserve}>{escape(value)}</t>"
 
 
 def _header_cell(sheet, header: str, *, required: bool) -> WriteOnlyCell:
@@ -181,17 +259,6 @@ def _header_cell(sheet, header: str, *, required: bool) -> WriteOnlyCell:
     cell.fill = PatternFill("solid", fgColor="DDEBF7")
     cell.alignment = Alignment(horizontal="center", vertical="center")
     return cell
-
-
-def _text_cell(sheet, value: str) -> Any:
-    if not value:
-        return None
-    if value.startswith("="):
-        # openpyxl would write it as a formula; it is text, and stays text.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value  # a date is formatted yyyy-mm-dd by openpyxl itself
 
 
 def _column_letter(field: str) -> str:

@@ -11,11 +11,11 @@ from django.http import Http404
 from huhang.masking import show_contact_details
 from units.models import Division, IPProfile, Unit, UnitContact
 from units.scopes import visible_units
-from units.unit_list import alias_unit_list, annotate_unit_list
+from units.unit_list import alias_unit_list, annotate_unit_list, partial_sorts
 
 if TYPE_CHECKING:
     import uuid
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from accounts.models import User
 
@@ -32,6 +32,32 @@ def unit_list_page_for_user(*, user: User) -> QuerySet[Unit]:
     filters and sort keys read, without the rows' annotations, which `unit_list_rows` adds to the page's units only.
     So the count and the page's ids never join what only 25 rows show."""
     return alias_unit_list(visible_units(user), user=user)
+
+
+def unit_list_window(units: QuerySet[Unit]) -> Callable[[int, int], list[int]] | None:
+    """How the list page reads the ids of rows `bottom` to `top` of `units` (its ids, filtered and ordered) when the
+    sort's first key goes through a relation some units lack (units/unit_list.py: `partial_sorts`, the serving
+    team); None for any other sort, which the queryset's slice serves.
+
+    The units that have the relation come in the sort's order, which the relation's index serves a page at a time;
+    those that lack it follow, by the tie-breakers, in either direction. A left join sorted instead would join and
+    sort the whole scope for 25 rows. Past the first part, one count places the page in the second."""
+    ordering = [str(key) for key in units.query.order_by]
+    split = partial_sorts().get(ordering[0].lstrip("-")) if ordering else None
+    if split is None:
+        return None
+    having, lacking = split(units)
+    lacking = lacking.order_by(*ordering[1:])
+
+    def window(bottom: int, top: int) -> list[int]:
+        ids = list(having[bottom:top])
+        if len(ids) == top - bottom:
+            return ids
+        before = bottom + len(ids) if ids else having.count()  # the rows that have the relation
+        start = max(bottom - before, 0)
+        return ids + list(lacking[start : start + top - bottom - len(ids)])
+
+    return window
 
 
 def unit_list_rows(*, user: User, ids: Sequence[int]) -> list[Unit]:

@@ -6,23 +6,25 @@ size), filters and sort keys for `units.filters.UnitFilter`, and columns, each a
 `<td>` for `unit`. A column may be a selection: a checkbox per row, first in the row, and above the table the form
 whose buttons act on the ticked units (the checkboxes name that form by their `form` attribute).
 
-Cells are built in Python with `format_html`, as Django's admin builds its changelist rows: a template included per
-row and column cost the list more than its SQL (issue 14). `unit_rows` renders the page's rows.
+Cells are built in Python with `huhang.html.format_html`, as Django's admin builds its changelist rows: a template
+included per row and column cost the list more than its SQL (issue 14), and Django's own format_html more than the
+rest of the row. `unit_rows` renders the page's rows.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from units.divisions import county_choices
+from huhang.html import escape, format_html
+from units.divisions import city_choices, county_choices
 from units.models import Unit
 
 if TYPE_CHECKING:
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http import HttpRequest
     from django.utils.functional import Promise
-    from django.utils.safestring import SafeString
 
     from accounts.models import User
 
@@ -44,7 +45,7 @@ class Reader(Protocol):
 @dataclass(frozen=True)
 class UnitListColumn:
     label: str | Promise
-    # The row's <td> for `unit` (escaped with format_html); `reader` for a cell that depends on permissions.
+    # The row's <td> for `unit` (escaped with huhang.html.format_html); `reader` for a cell that depends on permissions.
     cell: Callable[[Unit, Reader], SafeString]
     sort_key: str = ""  # the `o` parameter that sorts by the column (a key of the extension's `sort_fields`)
     permission: str = ""  # shown only to readers with this permission; "" for every reader
@@ -78,6 +79,12 @@ class UnitListExtension:
     # `method` is a callable (queryset, name, value), as the filter set has no method of that name.
     filters: Callable[[HttpRequest | None], dict[str, django_filters.Filter]] = _no_filters
     sort_fields: Sequence[tuple[str, str]] = ()  # (field or annotation, `o` key), as OrderingFilter takes them
+    # Sort fields through a relation a unit may lack (the serving team), each with the split of a queryset into the
+    # units that have it and those that lack it. The list reads the first in the sort's order, which the relation's
+    # index serves (25 rows, not the scope joined and sorted), then the others after them in either direction.
+    partial_sorts: Mapping[str, Callable[[QuerySet[Unit]], tuple[QuerySet[Unit], QuerySet[Unit]]]] = field(
+        default_factory=dict
+    )
     columns: Sequence[UnitListColumn] = field(default_factory=tuple)
 
 
@@ -99,6 +106,11 @@ def unit_list_columns(user: User | None = None) -> list[UnitListColumn]:
     if user is None:
         return columns
     return [column for column in columns if not column.permission or user.has_perm(column.permission)]
+
+
+def partial_sorts() -> dict[str, Callable[[QuerySet[Unit]], tuple[QuerySet[Unit], QuerySet[Unit]]]]:
+    """The registered `partial_sorts`, by sort field."""
+    return {name: split for extension in _extensions.values() for name, split in extension.partial_sorts.items()}
 
 
 def annotate_unit_list(units: QuerySet[Unit], *, user: User) -> QuerySet[Unit]:
@@ -129,29 +141,35 @@ def row_url(viewname: str, **sentinel: object) -> Callable[[object], str]:
 
 def unit_rows(units: Iterable[Unit], *, columns: Sequence[UnitListColumn], reader: Reader) -> list[SafeString]:
     """The `<tr>` of each unit: the selection columns, the units' own cells, the other columns, the listing status.
-    `columns` are those the reader may see (`unit_list_columns(user)`). Built in Python with format_html (every value
-    escaped), as Django's admin builds its changelist rows, the labels translated once for the page: this is the
-    list's hot loop."""
+    `columns` are those the reader may see (`unit_list_columns(user)`). Built in Python (every value escaped), as
+    Django's admin builds its changelist rows, with huhang.html's escaping and the labels translated once for the
+    page: this is the list's hot loop, and Django's format_html cost more per row than its SQL."""
     detail_url = row_url("units:detail", uid="00000000-0000-0000-0000-000000000000")
     selections = [column.cell for column in columns if column.is_selection]
     others = [column.cell for column in columns if not column.is_selection]
-    categories = dict(Unit.Category.choices)
+    categories = {value: escape(label) for value, label in Unit.Category.choices}
     status = {
         True: format_html('<td><span class="badge text-bg-success">{}</span></td>', _("On the list")),
         False: format_html('<td><span class="badge text-bg-secondary">{}</span></td>', _("Removed")),
     }
-    places = dict(county_choices())  # "city county" by code, read once per process
+    # "city county" by code, and a city's name for a unit filed under its city: read and escaped once per process,
+    # never a query per row.
+    places = _escaped_labels(city_choices() + county_choices())
     rows = []
     for unit in units:
-        place = places.get(unit.division_id) or str(unit.division)  # a unit filed under a city has no county label
+        place = places.get(unit.division_id) or escape(unit.division_id)
+        category = categories.get(unit.category) or escape(unit.category)
         cells = [
             *(cell(unit, reader) for cell in selections),
-            format_html('<td><a href="{}">{}</a></td>', detail_url(unit.uid), unit.name),
-            format_html('<td class="font-monospace small">{}</td>', unit.credit_code),
-            format_html("<td>{}</td>", categories.get(unit.category, unit.category)),
-            format_html("<td>{}</td>", place),
+            f'<td><a href="{escape(detail_url(unit.uid))}">{escape(unit.name)}</a></td>'
+            f'<td class="font-monospace small">{escape(unit.credit_code)}</td><td>{category}</td><td>{place}</td>',
             *(cell(unit, reader) for cell in others),
             status[unit.is_listed],
         ]
-        rows.append(format_html("<tr>{}</tr>", format_html_join("", "{}", ((cell,) for cell in cells))))
+        rows.append(SafeString(f"<tr>{''.join(cells)}</tr>"))
     return rows
+
+
+@functools.lru_cache(maxsize=2)
+def _escaped_labels(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {value: escape(label) for value, label in choices}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.context_processors import PermWrapper
 from django.core.paginator import Paginator
@@ -20,9 +22,15 @@ from units import services
 from units.filters import UnitFilter
 from units.forms import ContactForm, IPProfileForm, RemoveForm, ReselectForm, UnitCreateForm, UnitForm
 from units.models import Unit
-from units.selectors import contacts_for_display, unit_get_for_user, unit_list_page_for_user, unit_list_rows
+from units.selectors import (
+    contacts_for_display,
+    unit_get_for_user,
+    unit_list_page_for_user,
+    unit_list_rows,
+    unit_list_window,
+)
 from units.selectors import unit_detail as unit_detail_data
-from units.timeline import PAGE_PARAM, TimelineFilter, timeline_kinds, unit_timeline
+from units.timeline import PAGE_PARAM, TimelineFilter, timeline_items, timeline_kinds, unit_timeline
 from units.unit_list import unit_list_columns, unit_rows
 from units.unit_page import unit_panels
 
@@ -47,7 +55,26 @@ class _PermissionsOnce:
         return self.user.has_module_perms(app_label)
 
 
-class SearchPaginator(Paginator):
+class UnitListPaginator(Paginator):
+    """Django's, reading a page's ids through `window(bottom, top)` where the sort gives one: a sort by a key some
+    units lack (units.selectors.unit_list_window)."""
+
+    def __init__(self, object_list, per_page, *, window: Callable[[int, int], list[int]] | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.window = window
+
+    def page(self, number):
+        if self.window is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:  # as Django's
+            top = self.count
+        return self._get_page(self.window(bottom, top), number, self)
+
+
+class SearchPaginator(UnitListPaginator):
     """Counts a search up to `cap` rows in the list's order (`capped` beyond): a two-character term may match most
     of 15,000 units, and counting those all costs a scan of the table, where the first `cap` come from the name's
     index. Nobody pages through a thousand matches; they type more. Without a search the count is exact."""
@@ -85,7 +112,8 @@ class UnitListView(PermissionRequiredMixin, FilterView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         searching = bool(self.request.GET.get("q", "").strip())
-        return (SearchPaginator if searching else Paginator)(queryset, per_page, **kwargs)
+        paginator = SearchPaginator if searching else UnitListPaginator
+        return paginator(queryset, per_page, window=unit_list_window(queryset), **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         # Pages by id — the scope, filters and order alone — then reads the page's rows with their annotations.
@@ -110,6 +138,7 @@ def unit_detail(request: HttpRequest, uid) -> HttpResponse:
     unit = unit_detail_data(unit=unit_get_for_user(user=request.user, uid=uid))
     timeline_filter = TimelineFilter(request.GET, kinds=timeline_kinds(request.user))
     selection = timeline_filter.selection()
+    timeline = unit_timeline(unit=unit, user=request.user, **selection, page=request.GET.get(PAGE_PARAM))
     return render(
         request,
         "units/unit_detail.html",
@@ -118,7 +147,8 @@ def unit_detail(request: HttpRequest, uid) -> HttpResponse:
             "can_manage": request.user.has_perm("units.manage_units"),
             "contacts": contacts_for_display(user=request.user, unit=unit),
             "panels": unit_panels(unit=unit, user=request.user),
-            "timeline": unit_timeline(unit=unit, user=request.user, **selection, page=request.GET.get(PAGE_PARAM)),
+            "timeline": timeline,
+            "timeline_items": timeline_items(timeline),
             "timeline_filter": timeline_filter,
             "timeline_filtered": any(selection.values()),
         },

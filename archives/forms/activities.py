@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archives.attachments import ALLOWED_TYPES
-from archives.forms.fields import MultipleFileField, MultipleFileInput, SubmissionTokenField
+from archives.forms.fields import MultipleFileField, MultipleFileInput, SubmissionTokenField, expert_label
 from archives.models import Activity
 from archives.services import Advance
 from huhang.forms import DateInput
+from huhang.typeahead import MultipleTypeaheadWidget
 from plans.models import Measure
 
 if TYPE_CHECKING:
@@ -47,6 +48,29 @@ class PeopleChoiceField(forms.MultipleChoiceField):
 class ContactChoiceField(PeopleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.position}）" if obj.position else obj.name
+
+
+class ExpertsChoiceField(forms.ModelMultipleChoiceField):
+    """The invited experts, chosen by typing part of a name at `url` (the pool holds thousands at 100×, too many
+    to list): the chosen ones as ticked boxes. Over the full queryset of experts one may invite
+    (archives.selectors.activity_choices), so an id outside it is refused with the message below."""
+
+    def __init__(self, experts, *, url: str, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Invited experts"))
+        super().__init__(
+            queryset=experts,
+            required=False,
+            widget=MultipleTypeaheadWidget(url, placeholder=_("Search by name or organisation")),
+            error_messages={
+                "invalid_choice": _(
+                    "Choose the experts from the search: one of those sent cannot be invited to this unit's activities."
+                ),
+            },
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj: Any) -> str:
+        return expert_label(obj)
 
 
 RECORD_FIELDS = (
@@ -90,13 +114,13 @@ class ActivityForm(forms.Form):
         help_text=_("Names, separated by commas."),
     )
 
-    def __init__(self, *args: Any, choices: ActivityChoices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: ActivityChoices, experts_url: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only a hint for the date picker: archives.services refuses a date in the future.
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["team_participants"] = PeopleChoiceField(choices.team_people, label=_("Team members who took part"))
         self.fields["unit_attendees"] = ContactChoiceField(choices.contacts, label=_("The unit's attendees"))
-        self.fields["experts"] = PeopleChoiceField(choices.experts, label=_("Invited experts"))
+        self.fields["experts"] = ExpertsChoiceField(choices.experts, url=experts_url)
         self.order_fields(RECORD_FIELDS)
 
     def record(self) -> dict[str, Any]:

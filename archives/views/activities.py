@@ -28,6 +28,7 @@ from archives.forms.activities import (
     measure_forms,
 )
 from archives.forms.fields import InviteExpertForm, add_archive_error, expert_label
+from archives.list_rows import activity_rows
 from archives.paging import CappedPaginator
 from archives.scopes import sees_internal_notes
 from archives.selectors import (
@@ -71,7 +72,9 @@ class ActivityListView(PermissionRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         role = self.request.user.role
-        return super().get_context_data(**kwargs) | {
+        context = super().get_context_data(**kwargs)
+        return context | {
+            "rows": activity_rows(context["page_obj"].object_list),
             "can_record": role == Role.TEAM_MEMBER,
             "services_received": role == Role.UNIT_CONTACT,
         }
@@ -113,7 +116,9 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         return render(request, "archives/activity_form.html", context)
     choices = activity_choices(user=request.user, unit=unit)
     data = request.POST if request.method == "POST" else None
-    form = ActivityCreateForm(data, request.FILES if data is not None else None, choices=choices)
+    form = ActivityCreateForm(
+        data, request.FILES if data is not None else None, choices=choices, experts_url=_new_experts_url(unit)
+    )
     advances = measure_forms(choices.measures, data)
     if data is not None:
         # A browser never sends a file input back filled: the files of a refused post are kept for the next one.
@@ -165,7 +170,8 @@ def _detail(
         "unit_visible": user.role != Role.EXPERT,  # experts reach the activity, never the unit's page
         "reads_opinions": sees_internal_notes(user),  # the serving side; never the unit's
         "opinions": activity_comments_for_user(user=user, activity=activity),
-        "may_comment": user.has_perm("archives.comment_activity", activity),
+        # Whoever may change the activity (its serving team) may comment on it (archives/rules.py): one query less.
+        "may_comment": can_change or user.has_perm("archives.comment_activity", activity),
         "comment_form": comment_form or ActivityCommentForm(),
     }
     if can_change:
@@ -209,7 +215,7 @@ def activity_edit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     activity = _activity_to_change(request, uid)
     choices = activity_choices(user=request.user, unit=activity.unit, activity=activity)
     data = request.POST if request.method == "POST" else None
-    form = ActivityEditForm(data, activity=activity, choices=choices)
+    form = ActivityEditForm(data, activity=activity, choices=choices, experts_url=_experts_url(activity))
     redirected = save_form(
         request,
         form,
@@ -237,6 +243,21 @@ def activity_expert_typeahead(request: HttpRequest, uid: uuid.UUID) -> HttpRespo
     activity = _activity_to_change(request, uid)
     experts = invitable_experts(unit=activity.unit, record=activity)
     return typeahead_response(request, experts, search=person_search, label=expert_label)
+
+
+def _new_experts_url(unit: Unit) -> str:
+    return reverse("archives:activity_form_expert_typeahead") + f"?unit={unit.uid}"
+
+
+@require_GET
+def activity_form_expert_typeahead(request: HttpRequest) -> HttpResponse:
+    """The experts the log form may invite to an activity of `?unit=<uid>` whose name or organisation holds `?q=`:
+    the first ones only (huhang/typeahead.py). 404 outside the user's scope, 403 in scope for someone who may not
+    record for the unit; 404 without a unit (the log form always names one)."""
+    unit = _unit_to_record(request) if request.GET.get("unit") else None
+    if unit is None:
+        raise Http404
+    return typeahead_response(request, invitable_experts(unit=unit), search=person_search, label=expert_label)
 
 
 @require_POST

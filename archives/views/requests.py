@@ -32,6 +32,7 @@ from archives.forms.requests import (
     ReplyForm,
     RequestForm,
 )
+from archives.list_rows import request_rows
 from archives.paging import CappedPaginator
 from archives.scopes import sees_internal_notes
 from archives.views.staged import keep_for_next_post, staged_files
@@ -66,7 +67,9 @@ class RequestListView(PermissionRequiredMixin, FilterView):
         return selectors.request_list_for_user(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
+        context = super().get_context_data(**kwargs)
+        return context | {
+            "rows": request_rows(context["page_obj"].object_list),
             "may_raise": bool(selectors.units_for_recording(user=self.request.user).exists()),
         }
 

@@ -14,7 +14,8 @@ from .base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins; tests only
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# One folder per pytest-xdist worker (gw0, gw1 …), so that no worker removes another's files.
+MEDIA_ROOT = BASE_DIR / "var" / f"test-media{os.environ.get('PYTEST_XDIST_WORKER', '')}"  # noqa: F405
 # Records which URL patterns the suite requested, so that an untested pattern fails the run (tests/url_coverage.py).
 MIDDLEWARE = [*MIDDLEWARE, "tests.url_coverage.RecordRouteMiddleware"]  # noqa: F405
 # Static files straight from the source folders, as in development (no collectstatic before tests).

@@ -7,11 +7,12 @@ activities, seats and invited experts of the units they read — figures about t
 from __future__ import annotations
 
 import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import rules
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -90,51 +91,79 @@ class DashboardScope:
             conditions["guided"] = conditions["served"] & conditions["approved"] & serviced
         return conditions
 
+    @cached_property
+    def _unit_groups(self) -> list[dict[str, Any]]:
+        """The listed units counted by city, category and whether each stage's condition holds: one query, each
+        condition evaluated once per unit. Counting every figure with its own FILTER would evaluate the conditions'
+        correlated subqueries once per figure and per unit (four times for `served`), and the coverage, the cities
+        and the categories were three passes over the units; coverage(), cities() and categories() add these
+        groups up instead (a unit is in one city and one category, so the groups add)."""
+        conditions = self.conditions
+        flags = {
+            "stage_served": conditions["served"],
+            "stage_approved": conditions["approved"],
+            "stage_guided": conditions["guided"],
+            "stage_contacted": contacted_since(self.today),
+        }
+        return list(
+            self.listed.annotate(
+                city=Coalesce(F("division__city_id"), F("division_id")),
+                **{
+                    name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in flags.items()
+                },
+            )
+            .values("city", "category", *flags)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+
+    def _units_where(self, **matches: Any) -> int:
+        """How many listed units have each of `matches` (a field of _unit_groups and its value)."""
+        return sum(row["n"] for row in self._unit_groups if all(row[name] == value for name, value in matches.items()))
+
     def coverage(self) -> dict[str, int]:
         """As reports.selectors.coverage_figures, and the served units with no service recorded in the last
-        NO_CONTACT_DAYS days (`no_contact`, the half-year report's rule: reports.figures.contacted_since): one query.
-        """
-        conditions = self.conditions
-        return self.listed.aggregate(
-            listed=Count("pk"),
-            **{stage: Count("pk", filter=condition) for stage, condition in conditions.items()},
-            unserved=Count("pk", filter=~conditions["served"]),
-            unapproved=Count("pk", filter=~conditions["approved"]),
-            no_contact=Count("pk", filter=conditions["served"] & ~contacted_since(self.today)),
-        )
+        NO_CONTACT_DAYS days (`no_contact`, the half-year report's rule: reports.figures.contacted_since)."""
+        listed = self._units_where()
+        served = self._units_where(stage_served=True)
+        approved = self._units_where(stage_approved=True)
+        return {
+            "listed": listed,
+            "served": served,
+            "approved": approved,
+            "guided": self._units_where(stage_guided=True),
+            "unserved": listed - served,
+            "unapproved": listed - approved,
+            "no_contact": self._units_where(stage_served=True, stage_contacted=False),
+        }
 
     def cities(self) -> list[dict[str, Any]]:
         """The cities in code order with their listed and guided units: for the bureau all 11, for a part of the
-        programme the cities where it has units (the map leaves the others blank). Two queries."""
-        city = Coalesce(F("division__city_id"), F("division_id"))
-        counts = {
-            row["city"]: row
-            for row in self.listed.annotate(city=city)
-            .values("city")
-            .annotate(listed=Count("pk"), guided=Count("pk", filter=self.conditions["guided"]))
-            .order_by()
-        }
+        programme the cities where it has units (the map leaves the others blank). One query (the cities)."""
+        counted = {row["city"] for row in self._unit_groups}
         return [
             {
                 "code": code,
                 "name": name,
-                "listed": counts.get(code, {}).get("listed", 0),
-                "guided": counts.get(code, {}).get("guided", 0),
+                "listed": self._units_where(city=code),
+                "guided": self._units_where(city=code, stage_guided=True),
             }
             for code, name in Division.objects.filter(level=Division.Level.CITY)
             .order_by("code")
             .values_list("code", "name")
-            if self.is_bureau or code in counts
+            if self.is_bureau or code in counted
         ]
 
     def categories(self) -> list[dict[str, Any]]:
-        return _by_choice(
-            self.listed,
-            "category",
-            Unit.Category.choices,
-            listed=Count("pk"),
-            guided=Count("pk", filter=self.conditions["guided"]),
-        )
+        return [
+            {
+                "key": key,
+                "label": str(label),
+                "listed": self._units_where(category=key),
+                "guided": self._units_where(category=key, stage_guided=True),
+            }
+            for key, label in Unit.Category.choices
+        ]
 
     def people(self) -> QuerySet[Person]:
         """The bureau: the active pool. Others: the people serving their units — the seats of the teams serving them
@@ -183,18 +212,20 @@ class DashboardScope:
         months = [month]
         for _i in range(ACTIVITY_MONTHS - 1):
             months.insert(0, (months[0] - datetime.timedelta(days=1)).replace(day=1))
+        # Grouped by day, not by DATE_TRUNC('month', date): the truncation casts every row's date to a timestamp,
+        # which costs more than the count (twice the time over a year of activities at 100×); a year is at most 366
+        # days × the kinds, added up by month here.
         rows = (
             self.activities()
             .filter(date__gte=months[0], date__lte=month_end(self.today))
-            .annotate(month=TruncMonth("date"))
-            .values("month", "kind")
-            .annotate(n=Count("pk"))
+            .values("date", "kind")
+            .annotate(n=Count("*"))  # not COUNT(id): an index on (date, kind) serves the query alone
             .order_by()
         )
         counts: dict[tuple[datetime.date, str], int] = {}
         for row in rows:
-            start = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
-            counts[(start, row["kind"])] = row["n"]
+            key = (row["date"].replace(day=1), row["kind"])
+            counts[key] = counts.get(key, 0) + row["n"]
         return [
             {
                 "month": start,
@@ -210,26 +241,21 @@ class DashboardScope:
         `total` sums the kinds."""
         # Every figure from the row's own columns and its clocks as with_timeliness judges them (as the lists do):
         # a clock judged late while still running is past due — Request.objects.accept_overdue / answer_overdue /
-        # past_due, whose `pk IN (…)` subsets read the whole table (3.7 s at 100×).
-        accept_overdue = Q(accept_met=False, accepted_at__isnull=True)
-        answer_overdue = Q(answer_met=False, answered_at__isnull=True)
-        rows = (
-            (visible_requests(self.user) if self.is_bureau else visible_requests(self.user).filter(unit__in=self.units))
-            .with_timeliness(now=now)  # the clocks judged on the row itself, as the lists judge them
-            .values("kind")
+        # past_due, whose `pk IN (…)` subsets read the whole table (3.7 s at 100×). The requests are grouped by kind
+        # and by each clock's judgement, so each judgement (a CASE) is evaluated once per request rather than once
+        # per figure that counts it (ten times), and the figures are added up from the groups here.
+        requests = (
+            visible_requests(self.user) if self.is_bureau else visible_requests(self.user).filter(unit__in=self.units)
+        )
+        groups = (
+            requests.with_timeliness(now=now)  # the clocks judged on the row itself, as the lists judge them
             .annotate(
-                received=Count("pk"),
-                open=Count("pk", filter=~Q(status=Request.Status.CLOSED)),
-                past_due=Count("pk", filter=accept_overdue | answer_overdue),
-                accept_overdue=Count("pk", filter=accept_overdue),
-                answer_overdue=Count("pk", filter=answer_overdue),
-                accepted_in_time=Count("pk", filter=Q(accept_met=True)),
-                accept_judged=Count("pk", filter=Q(accept_met__isnull=False)),
-                answered_in_time=Count("pk", filter=Q(answer_met=True)),
-                answer_judged=Count("pk", filter=Q(answer_met__isnull=False)),
-                rated=Count("pk", filter=Q(rating__isnull=False)),
-                rating_sum=Sum("rating"),
+                is_closed=ExpressionWrapper(Q(status=Request.Status.CLOSED), output_field=BooleanField()),
+                accept_running=ExpressionWrapper(Q(accepted_at__isnull=True), output_field=BooleanField()),
+                answer_running=ExpressionWrapper(Q(answered_at__isnull=True), output_field=BooleanField()),
             )
+            .values("kind", "accept_met", "answer_met", "is_closed", "accept_running", "answer_running")
+            .annotate(n=Count("pk"), rated=Count("pk", filter=Q(rating__isnull=False)), rating_sum=Sum("rating"))
             .order_by()
         )
         keys = (
@@ -245,7 +271,27 @@ class DashboardScope:
             "rated",
             "rating_sum",
         )
-        by_kind = {row["kind"]: {key: row[key] or 0 for key in keys} for row in rows}
+        by_kind: dict[str, dict[str, int]] = {}
+        for group in groups:
+            n = group["n"]
+            accept_overdue = group["accept_met"] is False and group["accept_running"]
+            answer_overdue = group["answer_met"] is False and group["answer_running"]
+            counted = {
+                "received": n,
+                "open": 0 if group["is_closed"] else n,
+                "past_due": n if accept_overdue or answer_overdue else 0,
+                "accept_overdue": n if accept_overdue else 0,
+                "answer_overdue": n if answer_overdue else 0,
+                "accepted_in_time": n if group["accept_met"] is True else 0,
+                "accept_judged": 0 if group["accept_met"] is None else n,
+                "answered_in_time": n if group["answer_met"] is True else 0,
+                "answer_judged": 0 if group["answer_met"] is None else n,
+                "rated": group["rated"],
+                "rating_sum": group["rating_sum"] or 0,
+            }
+            kind = by_kind.setdefault(group["kind"], dict.fromkeys(keys, 0))
+            for key, value in counted.items():
+                kind[key] += value
         kinds = [
             {"key": key, "label": str(label), **by_kind.get(key, dict.fromkeys(keys, 0))}
             for key, label in RequestKind.choices

@@ -30,6 +30,7 @@ from audit.services import record
 from huhang.forms import add_service_error, save_form
 from huhang.pagination import page_of
 from reports import selectors, services
+from reports.caching import CACHE_SECONDS, cached_for_user
 from reports.documents import team_report_document
 from reports.drafting import TEXT_FIELDS, draft_text
 from reports.forms import (
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
     from django.http import HttpRequest, HttpResponse
 
-    from reports.document import Part
+    from accounts.models import User
     from teams.models import Team
 
 
@@ -151,27 +152,39 @@ def _report_url(report: TeamReport) -> str:
     return reverse("reports:team_report", kwargs={"team_id": report.team_id, "code": report.period})
 
 
-def _document_parts(report: TeamReport, today: datetime.date) -> list[Part]:
-    """The figures' parts of the report's document: frozen when submitted, live for a draft (and a preview)."""
-    document = team_report_document(report, today=today)
-    return [part for part in document.parts if part.key not in OWN_AREAS]
+def _report_records(user: User, report: TeamReport, period: Period, today: datetime.date) -> dict[str, Any]:
+    """What the report page reads besides the report itself — the figures' parts of its document (frozen when
+    submitted, live for a draft and a preview) and when they were computed, its due day, its history and its
+    typical cases — read from the cache while no record changed (reports/caching.py): a draft's figures count the
+    team's half year on every view, and the parts are some two hundred cells, whose HTML the page caches under
+    `parts_cache_key`."""
+
+    def build(key: str) -> dict[str, Any]:
+        document = team_report_document(report, today=today)
+        return {
+            "parts": [part for part in document.parts if part.key not in OWN_AREAS],
+            "computed_at": timezone.localtime(),
+            "parts_cache_key": f"{key}:html",
+            "cache_seconds": CACHE_SECONDS,
+            "due_on": selectors.report_due_on(period=period),
+            "events": list(selectors.report_events(report=report)) if report.pk else [],
+            "cases": list(selectors.team_cases_for_user(user=user, team=report.team, period=period)),
+        }
+
+    return cached_for_user("team-report", report.team_id, report.period, report.pk, user=user, build=build)
 
 
 def _report_page(request: HttpRequest, report: TeamReport, period: Period, today: datetime.date, **forms: Any):
     user = request.user
-    due_on = selectors.report_due_on(period=period)
+    records = _report_records(user, report, period, today)
     may_write = rules.has_perm("reports.write_team_report", user)
     context = {
+        **records,
         "report": report,
         "team": report.team,
         "period": period,
-        "due_on": due_on,
-        "late": selectors.is_late(status=report.status, due_on=due_on, today=today),
-        "parts": _document_parts(report, today),
-        "computed_at": timezone.localtime(),
+        "late": selectors.is_late(status=report.status, due_on=records["due_on"], today=today),
         "texts": [(report._meta.get_field(name).verbose_name, getattr(report, name)) for name in TEXT_FIELDS],
-        "events": selectors.report_events(report=report) if report.pk else [],
-        "cases": selectors.team_cases_for_user(user=user, team=report.team, period=period),
         "editable": bool(report.pk) and report.status in services.EDITABLE,
         "may_write": may_write,
         "may_review": rules.has_perm("reports.review_team_reports", user),

@@ -35,17 +35,47 @@ document.addEventListener("htmx:afterSwap", (event) => {
 });
 
 document.addEventListener("input", (event) => {
-  // Typing undoes the choice until a match is chosen; an emptied box means "no choice".
-  if (event.target.matches("[data-typeahead-input]")) typeahead(event.target).querySelector("[data-typeahead-value]").value = "";
+  // Typing undoes the choice until a match is chosen; an emptied box means "no choice". (Several choices keep theirs
+  // as ticked boxes: typing only searches.)
+  if (!event.target.matches("[data-typeahead-input]")) return;
+  const value = typeahead(event.target).querySelector("[data-typeahead-value]");
+  if (value) value.value = "";
 });
+
+// Several choices (MultipleTypeaheadWidget): a chosen match becomes a ticked box in the chips above the search box,
+// or ticks its box again if it was unticked; the box is the form's value, so no script is needed to send it.
+const typeaheadAddChip = (box, choice) => {
+  const chosen = box.querySelector("[data-typeahead-chosen]");
+  const existing = [...chosen.querySelectorAll("input[type=checkbox]")].find((item) => item.value === choice.dataset.value);
+  if (existing) {
+    existing.checked = true;
+    return;
+  }
+  const chip = document.createElement("label");
+  chip.className = "btn btn-sm btn-outline-primary d-inline-flex align-items-center gap-2 hh-typeahead-chip";
+  chip.dataset.typeaheadChip = "";
+  const tick = document.createElement("input");
+  tick.type = "checkbox";
+  tick.className = "form-check-input m-0";
+  tick.name = box.dataset.typeaheadName;
+  tick.value = choice.dataset.value;
+  tick.checked = true;
+  chip.append(tick, choice.dataset.label);
+  chosen.append(chip);
+};
 
 document.addEventListener("click", (event) => {
   const choice = event.target.closest("[data-typeahead-choice]");
   const box = typeahead(choice);
   if (!box) return;
-  box.querySelector("[data-typeahead-value]").value = choice.dataset.value;
   const input = box.querySelector("[data-typeahead-input]");
-  input.value = choice.dataset.label;
+  if (box.matches("[data-typeahead-multiple]")) {
+    typeaheadAddChip(box, choice);
+    input.value = "";
+  } else {
+    box.querySelector("[data-typeahead-value]").value = choice.dataset.value;
+    input.value = choice.dataset.label;
+  }
   typeaheadClose(box);
   input.dataset.typeaheadChosen = "1";
   input.focus();

@@ -20,11 +20,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# session, user, savepoint pair, the plan (scope), the version with its dates, its measures, their owners and notes,
-# the versions, the events, the audit record of the read …
-PLAN_PAGE_QUERIES = 16
-# … the editor: the working version, its measures, the return comments, the measure form (no list of the pool)
-EDITOR_QUERIES = 12
+# session, user, savepoint pair, the plan (scope), the audit record of the read, the versions with their dates, the
+# measures of the versions shown with their owners, their notes, the events
+PLAN_PAGE_QUERIES = 10
+# … the editor: session, user, savepoint pair, the plan with its working version, the measures with their owners, the
+# return comments (the measure form lists nobody of the pool)
+EDITOR_QUERIES = 7
 SEARCH_QUERIES = 6  # session, user, savepoint pair, the plan (scope), the first matches
 
 

@@ -287,6 +287,6 @@ def test_documents_run_a_constant_number_of_queries(world, report, extra, django
     with django_assert_max_num_queries(17):
         team_report_document(report, today=TODAY)
     bureau = UserFactory(username="alice", bureau=True)
-    with django_assert_max_num_queries(49):
+    with django_assert_max_num_queries(44):
         document = province_report_document(user=bureau, period=PERIOD, today=TODAY)
     assert len(parts_of(document)["cases"].tables[0].rows) == 1 + extra

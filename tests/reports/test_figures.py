@@ -382,9 +382,9 @@ def test_province_figures_run_a_constant_number_of_queries(world, extra, django_
     grow(world.t2, extra)
     bureau = UserFactory(username="alice", bureau=True)
     officer = UserFactory(username="olivia", officer=True, division=division("330100"))
-    with django_assert_max_num_queries(37):
+    with django_assert_max_num_queries(32):
         result = province_figures(user=bureau, period=PERIOD, today=TODAY)
     assert result["units"]["served"] == 4 + extra
-    with django_assert_max_num_queries(37):
+    with django_assert_max_num_queries(32):
         result = province_figures(user=officer, period=PERIOD, today=TODAY)
     assert result["activities"]["total"] == 3 + extra  # the new units are in 滨江区, 杭州

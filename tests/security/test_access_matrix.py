@@ -297,6 +297,7 @@ TABLE: dict[str, Row] = {
     # --- the service archive and the requests (archives/urls.py) ---
     "archives:activity_list": Row(),
     "archives:activity_create": Row(query=lambda w: {"unit": w.target["unit"].uid}, reach=BUREAU),
+    "archives:activity_form_expert_typeahead": Row(query=lambda w: {"unit": w.target["unit"].uid}, reach=BUREAU),
     "archives:activity_detail": Row(obj=activity_uid, reach=BUREAU),
     "archives:activity_edit": Row(obj=activity_uid, reach=BUREAU),
     "archives:activity_invite_expert": Row(obj=activity_uid, reach=BUREAU),

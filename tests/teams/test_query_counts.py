@@ -8,7 +8,8 @@ from tests.factories import PersonFactory, TeamFactory, UnitFactory, assign
 pytestmark = pytest.mark.django_db
 
 # Session, user and the request's savepoint pair (ATOMIC_REQUESTS), then the page's own: count, page rows, one
-# prefetch per related list (expertise; core members; seats), and the organisation choices of the person filter.
+# prefetch per related list (expertise; core members; seats), and the organisation choices of the person filter
+# (cached under the records' version: a second view does without them).
 MAX_QUERIES = {"teams:person_list": 8, "teams:list": 7, "teams:workload": 7}
 
 
@@ -39,6 +40,18 @@ def test_list_queries_do_not_grow_with_rows(bureau_client, django_assert_max_num
     assert response.status_code == 200
     rows = len(response.context["page_obj"])
     assert rows == 20 if size == 50 else 0 < rows <= 3 * size  # every list has rows; 50 teams fill a page
+    if name == "teams:person_list":
+        with django_assert_max_num_queries(MAX_QUERIES[name] - 1):
+            bureau_client.get(reverse(name), params)
+
+
+def test_the_organisation_choices_are_never_read_from_the_cache_after_a_change(bureau_client):
+    PersonFactory(organisation="杭州市知识产权局")
+    before = bureau_client.get(reverse("teams:person_list"))
+    assert "宁波市律师协会" not in before.content.decode()
+    PersonFactory(organisation="宁波市律师协会")
+    after = bureau_client.get(reverse("teams:person_list"))
+    assert '<option value="宁波市律师协会">宁波市律师协会</option>' in after.content.decode()
 
 
 # Session, user, savepoint pair, the team (scope), its seats, its units' count and page; the form pages: the team,

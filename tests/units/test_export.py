@@ -8,10 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from accounts.models import Role
 from tests.factories import UnitContactFactory, UnitFactory, division
 from tests.units.test_import import code
+from units import exporting
 from units.exporting import SHEET_TITLE, units_export
 from units.importing import import_run
 from units.models import Unit
@@ -183,3 +186,59 @@ def test_the_export_runs_the_same_queries_whatever_the_number_of_units(client, u
     (few, queries), (many, more_queries) = queries_for(5), queries_for(200)
     assert (few, many) == (6, 206)  # and `users`' own unit
     assert queries == more_queries <= 13  # the rows in one query, the contacts and selections in the same
+
+
+def test_the_rows_are_the_cells_openpyxl_would_write(db, tmp_path):
+    """The export writes its rows' XML itself (units/exporting.py, _SheetRows): read back, each cell has the value,
+    type and number format openpyxl's own write-only sheet gives the same row."""
+    values = [
+        "  前后有空格的名称 ",
+        "91330106MA2B3C4D5E",
+        "全国/省重点实验室",
+        "杭州市",
+        "西湖区",
+        "",
+        "<地址> & “引号” 'x' =SUM(A1)",
+        None,
+        "138****5678",
+        "w***@example.com",
+        datetime.date(2025, 3, 14),
+        "=1+1",
+    ]
+    ours = tmp_path / "ours.xlsx"
+    exporting._write_workbook(ours, rows=[values, values], row_count=2)
+
+    reference = tmp_path / "reference.xlsx"
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for _ in range(exporting.HEADER_ROW):
+        sheet.append([])
+    for number in (1, 2):
+        sheet.append([number, *(_reference_text_cell(sheet, v) if isinstance(v, str) else v for v in values)])
+    workbook.save(reference)
+
+    def cells(path, sheet_name=None):
+        book = openpyxl.load_workbook(path)
+        rows = (book[sheet_name] if sheet_name else book.worksheets[0]).iter_rows(min_row=exporting.HEADER_ROW + 1)
+        return [[(c.value, c.data_type, c.number_format) for c in row] for row in rows]
+
+    written = cells(ours, SHEET_TITLE)
+    assert written == cells(reference)
+    assert [row[0] for row in written] == [(1, "n", "General"), (2, "n", "General")]
+    assert written[0][1] == ("  前后有空格的名称 ", "s", "General")  # its spaces kept
+    assert written[0][11] == (datetime.datetime(2025, 3, 14), "d", "yyyy-mm-dd")  # noqa: DTZ001 — Excel's dates are naive
+    assert written[0][12] == ("=1+1", "s", "General")  # text, never a formula
+
+
+def test_a_value_excel_cannot_hold_is_refused_as_openpyxl_refuses_it(db, tmp_path):
+    with pytest.raises(IllegalCharacterError):
+        exporting._write_workbook(tmp_path / "x.xlsx", rows=[["名称\x01", *[""] * 11]], row_count=1)
+
+
+def _reference_text_cell(sheet, value: str):
+    """A text cell as the export wrote it through openpyxl: none when empty, text even when it starts with "="."""
+    if not value:
+        return None
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell

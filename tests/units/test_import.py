@@ -539,7 +539,7 @@ def _zip_bomb(path: Path, source: Path, *, size: int) -> Path:
 def test_a_zip_bomb_is_refused_from_its_directory_before_openpyxl_opens_it(db, xlsx, tmp_path, monkeypatch):
     path = _zip_bomb(tmp_path / "bomb.xlsx", xlsx([row(1)]), size=32 * 1024 * 1024)
     assert path.stat().st_size < 100 * 1024  # small on disk, 32 MB inflated
-    monkeypatch.setattr(reading.openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl opened it"))
+    monkeypatch.setattr(reading, "workbook_for_import", lambda *a, **k: pytest.fail("openpyxl opened it"))
     assert problems(import_run(actor=None, path=path)) == [(None, "", "unsafe_zip")]
     assert nothing_written()
 

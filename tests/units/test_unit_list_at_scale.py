@@ -45,8 +45,9 @@ def test_the_list_runs_the_same_queries_whatever_the_rows(client, users, django_
     client.get(LIST)  # the process's first page reads the cities and counties once (units.divisions)
     # session, user, savepoint and its release, count, the page's ids, programme settings (plan due dates), the
     # page's rows with their team and plan; + the chosen team twice (checked, then labelled in the type-ahead);
-    # + the programme settings again for a filter by the plan's state.
-    queries = [({}, 8), ({"o": "team"}, 8), ({"o": "-team", "plan": "draft"}, 9), ({"q": "测试"}, 8)]
+    # + the programme settings again for a filter by the plan's state; + the units no team serves, sorted by team,
+    # on a page that reaches them (units.selectors.unit_list_window).
+    queries = [({}, 8), ({"o": "team"}, 9), ({"o": "-team", "plan": "draft"}, 10), ({"q": "测试"}, 8)]
     for query, most in [*queries, ({"team": team.pk}, 10), ({"city": "330100", "category": "key_lab"}, 8)]:
         with django_assert_max_num_queries(most):
             response = client.get(LIST, query)

@@ -14,6 +14,7 @@ gets one).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 from collections.abc import Callable, Iterable, Iterator
@@ -28,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.changes import record_bulk_history
-from huhang.bulk import bulk_insert, bulk_update
+from huhang.bulk import built, bulk_insert, bulk_update
+from huhang.crypto import encrypted_fields, seal, unseal
 from units.importing.reading import read_file
 from units.importing.result import ChangedUnit, FieldChange, ImportResult, NewUnit, Problem, UnitRow
 from units.models import ListingEvent, Unit, UnitContact
@@ -211,6 +213,22 @@ def _unchecked(model: type[Model], checked: tuple[str, ...]) -> list[str]:
     return [f.name for f in model._meta.fields if f.name not in checked]
 
 
+@contextlib.contextmanager
+def _sealed(instances: list[Model]) -> Iterator[None]:
+    """Each instance's personal data encrypted once for both its row and its history row (huhang/crypto.py's
+    Sealed), and clear again afterwards, so that no ciphertext outlives the write that shares it."""
+    fields = [field.attname for field in encrypted_fields(type(instances[0]))] if instances else []
+    for instance in instances:
+        for name in fields:
+            setattr(instance, name, seal(getattr(instance, name)))
+    try:
+        yield
+    finally:
+        for instance in instances:
+            for name in fields:
+                setattr(instance, name, unseal(getattr(instance, name)))
+
+
 def _snapshot(instance: Model) -> Model:
     """An unsaved history row of the instance as it is now: what its next history row is compared with."""
     history_model = type(instance).history.model
@@ -237,15 +255,18 @@ class _Batch:
         """The row's objects, as `unit_create`, `unit_update` and `contact_save` build them; ValidationError if a
         validator refuses a value."""
         if unit is None:
-            unit = Unit(**row.unit, is_listed=True)
+            unit = built(Unit, {**row.unit, "is_listed": True})
             fill_search_fields([unit])
             _validate(unit, UNIT_CHECKED)
-            event = ListingEvent(
-                unit=unit,
-                kind=ListingEvent.Kind.SELECTED,
-                date=row.selected_on or self.today,
-                batch=row.batch,
-                recorded_by=self.actor,
+            event = built(
+                ListingEvent,
+                {
+                    "unit": unit,
+                    "kind": ListingEvent.Kind.SELECTED,
+                    "date": row.selected_on or self.today,
+                    "batch": row.batch,
+                    "recorded_by": self.actor,
+                },
             )
             self.new_units.append(unit)
             self.events.append(event)
@@ -265,7 +286,7 @@ class _Batch:
         if not changes:
             return
         if contact is None:
-            contact = UnitContact(unit=unit, is_primary=True, **changes)
+            contact = built(UnitContact, {"unit": unit, "is_primary": True, **changes})
             _validate(contact, CONTACT_CHECKED)
             self.new_contacts.append(contact)
         else:
@@ -278,11 +299,15 @@ class _Batch:
             self.contact_fields.update(changes)
 
     def write(self) -> None:
+        changed_units = [unit for unit, _before in self.changed_units]
+        changed_contacts = [contact for contact, _before in self.changed_contacts]
+        with _sealed([*self.new_contacts, *changed_contacts]):
+            self._write(changed_units, changed_contacts)
+
+    def _write(self, changed_units: list[Unit], changed_contacts: list[UnitContact]) -> None:
         bulk_insert(self.new_units)
         bulk_insert(self.events)
         bulk_insert(self.new_contacts)  # after their units, whose keys they take
-        changed_units = [unit for unit, _before in self.changed_units]
-        changed_contacts = [contact for contact, _before in self.changed_contacts]
         if changed_units:
             fields = sorted({*self.unit_fields, *SEARCH_FIELDS, "updated_at"})
             bulk_update(changed_units, fields)
@@ -302,13 +327,17 @@ class _Batch:
         if not instances:
             return []
         history_model = type(instances[0]).history.model
+        tracked = [f.attname for f in history_model.tracked_fields]
         rows = [
-            history_model(
-                history_date=self.now,
-                history_user=self.actor,
-                history_change_reason=None,
-                history_type=history_type,
-                **{f.attname: getattr(instance, f.attname) for f in history_model.tracked_fields},
+            built(
+                history_model,
+                {
+                    "history_date": self.now,
+                    "history_user": self.actor,
+                    "history_change_reason": None,
+                    "history_type": history_type,
+                    **{name: getattr(instance, name) for name in tracked},
+                },
             )
             for instance in instances
         ]
