@@ -76,7 +76,8 @@ def table(run: dict[str, Any]) -> str:
             f" {machine.get('load_at_start', 0):.1f} at the start, {machine.get('load_at_end', 0):.1f} at the end"
             " (medians of warm requests; the references and the pages in the same run)",
         )
-    load_rows = [["throughput (gunicorn, 2 workers, 8 connections)", *(f"{f}× req/s" for f in factors), "errors"]]
+    # bench/throughput.py: gunicorn with production's workers and threads, wrk with 8 connections.
+    load_rows = [["throughput (gunicorn as in production, 8 connections)", *(f"{f}× req/s" for f in factors), "errors"]]
     for name in dict.fromkeys(n for f in factors for n in run["factors"][f].get("load", {})):
         loads = [run["factors"][f].get("load", {}).get(name, {}) for f in factors]
         errors = sum(load.get("errors", 0) for load in loads)
