@@ -98,9 +98,7 @@ def test_an_expert_outside_those_one_may_invite_is_refused_with_a_message(client
     assert response.status_code == 200
     errors = response.context["form"].errors["experts"]
     # Said in the reader's language (the Chinese is in the catalogue): not Django's "select a valid choice".
-    assert errors == [
-        "Choose the experts from the search: one of those sent cannot be invited to this unit's activities."
-    ]
+    assert errors == ["请从搜索结果中选择专家：所提交的专家中有人不能受邀参加该单位的活动。"]
     assert not Activity.objects.filter(unit=unit).exists()
     # The expert still allowed stays chosen, as a ticked box, for the next post.
     assert f'value="{world["ed"].pk}" checked' in response.text
