@@ -7,3 +7,9 @@ class HuhangConfig(AppConfig):
 
     name = "huhang"
     verbose_name = _("Huhang")
+
+    def ready(self) -> None:
+        from huhang import freshness
+        from huhang.models import ProgrammeSettings
+
+        freshness.watch(ProgrammeSettings)  # ProgrammeSettings.current() is cached under the records version

@@ -2,8 +2,11 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from huhang.freshness import COUNT_SECONDS, records_version
 
 
 class TimeStampedModel(models.Model):
@@ -63,5 +66,11 @@ class ProgrammeSettings(TimeStampedModel):
 
     @classmethod
     def current(cls) -> "ProgrammeSettings":
-        settings, _created = cls.objects.get_or_create(pk=1)
+        """The one row, from the cache while it is unchanged (huhang/apps.py watches the table): lists and pages
+        read it for every plan's due date, and it changes a few times a year."""
+        key = f"huhang:programme-settings:{records_version()}"
+        settings = cache.get(key)
+        if settings is None:
+            settings, _created = cls.objects.get_or_create(pk=1)
+            cache.set(key, settings, COUNT_SECONDS)
         return settings

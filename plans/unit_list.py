@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huhang.html import format_html
-from plans.selectors import STATES, with_plan_state
+from plans.selectors import STATES, plan_state_q, with_plan_state
 from units.unit_list import UnitListColumn, UnitListExtension, register_unit_list_extension, row_url
 
 if TYPE_CHECKING:
@@ -62,10 +62,10 @@ def plan_cell(unit: Unit, reader: Reader) -> SafeString:
 
 
 def by_plan_state(queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
-    queryset = annotate_plan_state(queryset)  # the list page annotates its rows only; the filter needs the state
     if value == PAST_DUE:
-        return queryset.filter(past_due=True)
-    return queryset.filter(plan_state=value)
+        # The list page annotates its rows only; this filter needs the due date of every unit's plan.
+        return annotate_plan_state(queryset).filter(past_due=True)
+    return queryset.filter(plan_state_q(value))
 
 
 def plan_filters(request: HttpRequest | None) -> dict[str, django_filters.Filter]:

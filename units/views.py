@@ -18,6 +18,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from accounts.models import Role
 from huhang.forms import save_form
+from huhang.freshness import cached_count
 from units import services
 from units.filters import UnitFilter
 from units.forms import ContactForm, IPProfileForm, RemoveForm, ReselectForm, UnitCreateForm, UnitForm
@@ -63,6 +64,12 @@ class UnitListPaginator(Paginator):
         super().__init__(object_list, per_page, **kwargs)
         self.window = window
 
+    @cached_property
+    def count(self) -> int:
+        # Counting the province's 15,000 units took longer than the page's rows: cached until a unit, a plan or a
+        # team's assignment changes (huhang/freshness.py).
+        return cached_count(self.object_list)
+
     def page(self, number):
         if self.window is None:
             return super().page(number)
@@ -83,7 +90,7 @@ class SearchPaginator(UnitListPaginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        return cached_count(self.object_list[: self.cap + 1])
 
     @property
     def count(self) -> int:

@@ -98,9 +98,10 @@ def test_the_settings_change_is_a_constant_number_of_queries(db, django_assert_n
         _selected(unit, datetime.date(2025, 1, 1) + datetime.timedelta(days=10 * index))
         plan_start(actor=None, unit=unit)
     ProgrammeSettings.current()
-    # savepoint, the settings row (get_or_create), the same row locked, full_clean's two constraint checks (single
-    # row, weights making 100; each in its own savepoint: 6), the settings' UPDATE, the plans' one UPDATE, release
-    with django_assert_num_queries(12) as queries:
+    # savepoint, the settings row locked (ProgrammeSettings.current() read above is cached), full_clean's two
+    # constraint checks (single row, weights making 100; each in its own savepoint: 6), the settings' UPDATE, the
+    # plans' one UPDATE, release
+    with django_assert_num_queries(11) as queries:
         plan_deadlines_update(actor=None, first_plans_due=FIRST_PLANS_DUE, plan_due_days=45)
     plan_updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "plans_plan"')]
     assert len(plan_updates) == 1

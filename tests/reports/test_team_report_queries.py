@@ -67,9 +67,9 @@ def test_the_team_members_list(world, client):
         services.team_report_for(team=team, period=H2)
     large = count_queries(client, world.leader, path)
     assert small == large
-    # session, user, savepoint and its release, the teams, their reports, the settings (permissions are the roles'
-    # rules: no query, accounts/backends.py)
-    assert large == 7
+    # session, user, savepoint and its release, the teams, their reports (the settings come from the cache,
+    # ProgrammeSettings.current(); permissions are the roles' rules: no query, accounts/backends.py)
+    assert large == 6
 
 
 def test_the_period_page(world, client):
@@ -79,9 +79,9 @@ def test_the_period_page(world, client):
     more_teams(world, 30, 3)
     large = count_queries(client, world.bureau, path)
     assert small == large
-    # session, user, savepoint and release, the settings (due day), the counts, the page's count and rows, the menu's
-    # permissions (2)
-    assert large == 10
+    # session, user, savepoint and release, the counts, the page's count and rows (the settings, for the due day,
+    # come from the cache: ProgrammeSettings.current())
+    assert large == 7
     assert count_queries(client, world.bureau, path, late="yes", status="draft", page="2") <= large
 
 

@@ -97,8 +97,8 @@ def test_the_list_with_checkboxes_runs_the_same_queries(client, users, django_as
     UnitFactory.create_batch(size)  # not assigned
     client.force_login(users[Role.BUREAU])
     client.get(LIST)  # the process's first page reads the cities and counties once (units.divisions)
-    # session, user, savepoint pair, count, the page's ids, programme settings, the page's units with their team and
-    # plan; the teams are searched (teams:team_typeahead), never listed
-    with django_assert_num_queries(8):
+    # session, user, savepoint pair, count, the page's ids, the page's units with their team and plan (the programme
+    # settings come from the cache); the teams are searched (teams:team_typeahead), never listed
+    with django_assert_num_queries(7):
         response = client.get(LIST, {"team": NOT_ASSIGNED})
     assert response.context["paginator"].count == size + 1  # + the `unit` fixture
