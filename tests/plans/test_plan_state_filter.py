@@ -31,4 +31,5 @@ def test_every_state_filters_the_units_the_annotation_names(a_unit_per_state):
     for state, _label in STATES:
         by_join = set(Unit.objects.filter(plan_state_q(state)).values_list("name", flat=True))
         assert by_join == {name for name, named in states.items() if named == state}, state
-    assert states["修订中单位"] == "draft" and states["已批准单位"] == "approved"
+    assert states["修订中单位"] == "draft"
+    assert states["已批准单位"] == "approved"
