@@ -119,8 +119,10 @@ def pytest_testnodedown(node, error):
 
 # Test files whose module or package fixtures build big data once (the demo programme, the bench's scale data) or
 # that start a real Celery worker on the shared Redis broker: under pytest-xdist (`make test`, --dist loadgroup) each
-# runs whole on one worker, while every other test goes to whichever worker is free.
+# runs whole on one worker, while every other test goes to whichever worker is free. The browser journeys keep to one
+# worker too: two Chromiums and their live servers at once on two cores push a journey's steps past their timeouts.
 XDIST_GROUPS = {
+    "tests/e2e/": "browser",
     "tests/demo/": "demo",
     "tests/test_bench_smoke.py": "bench",
     "tests/test_celery_broker.py": "broker",
