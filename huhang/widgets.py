@@ -63,4 +63,5 @@ class Select(forms.Select):
         if self.allow_multiple_selected:
             attrs["multiple"] = True
         options = _options(_rendered_options(_as_text(self.choices)), set(self.format_value(value)))
-        return SafeString(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')
+        # Safe: the name escaped here, the attributes by flatatt, the options' labels when first rendered.
+        return SafeString(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')  # nosec B703

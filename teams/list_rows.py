@@ -69,7 +69,7 @@ def person_rows(people: Iterable[Person]) -> list[SafeString]:
                 person.name,
                 kinds.get(person.kind, person.kind),
                 person.organisation,
-                SafeString("".join(expertise)) if expertise else no_expertise,
+                SafeString("".join(expertise)) if expertise else no_expertise,  # nosec B703 # each escaped above
                 signed.isoformat() if signed else "—",
                 person.login_name or "—",
                 person.team_count,

@@ -73,5 +73,5 @@ def sort_link(context, key: str, label) -> SafeString:
         key,
         params.urlencode(),
         label,
-        SafeString(arrow),
+        arrow,  # "" or format_html's
     )
