@@ -4,10 +4,38 @@ answered with the last one rather than an error."""
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 20
 
 
 def page_of(request: HttpRequest, rows, *, size: int = PAGE_SIZE, param: str = "page") -> Page:
     return Paginator(rows, size).get_page(request.GET.get(param))
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose `count` stops at `cap`; `capped` says there are more rows than that (the pages offered end
+    at the cap). Counting a long list whole costs more than its page; nobody pages through thousands of rows, they
+    filter or type more. A subclass may count otherwise through `count_up_to`."""
+
+    cap = 2_000
+
+    def count_up_to(self, limit: int) -> int:
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            return rows.order_by().values("pk")[:limit].count()  # a LIMIT inside the count
+        return min(len(rows), limit)
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.count_up_to(self.cap + 1)
+
+    @property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap

@@ -19,6 +19,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 from accounts.models import Role
 from huhang.forms import save_form
 from huhang.freshness import cached_count
+from huhang.pagination import CappedPaginator
 from units import services
 from units.filters import UnitFilter
 from units.forms import ContactForm, IPProfileForm, RemoveForm, ReselectForm, UnitCreateForm, UnitForm
@@ -81,24 +82,15 @@ class UnitListPaginator(Paginator):
         return self._get_page(self.window(bottom, top), number, self)
 
 
-class SearchPaginator(UnitListPaginator):
+class SearchPaginator(CappedPaginator, UnitListPaginator):
     """Counts a search up to `cap` rows in the list's order (`capped` beyond): a two-character term may match most
     of 15,000 units, and counting those all costs a scan of the table, where the first `cap` come from the name's
     index. Nobody pages through a thousand matches; they type more. Without a search the count is exact."""
 
     cap = SEARCH_COUNT_CAP
 
-    @cached_property
-    def _counted(self) -> int:
-        return cached_count(self.object_list[: self.cap + 1])
-
-    @property
-    def count(self) -> int:
-        return min(self._counted, self.cap)
-
-    @property
-    def capped(self) -> bool:
-        return self._counted > self.cap
+    def count_up_to(self, limit: int) -> int:
+        return cached_count(self.object_list[:limit])
 
 
 class UnitListView(PermissionRequiredMixin, FilterView):
