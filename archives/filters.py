@@ -12,6 +12,7 @@ from accounts.models import Role
 from archives.models import Activity, Request, RequestKind
 from archives.selectors import referrals_awaiting_reply
 from huhang.forms import DateInput
+from huhang.freshness import cached_for_rows
 from huhang.search import bigram_filter, bigram_q, term_bigrams
 from huhang.text import clean_text, normalise_identifier
 from huhang.typeahead import TypeaheadWidget
@@ -38,8 +39,12 @@ def few_or_broad(*, exact: QuerySet, broad: Q, ids: str) -> Q:
     '%…%'`, an expression without statistics, would make it expect one record and start from the matches — 9,000
     units and 400,000 activities for 科技 at 100× — where walking the list's order finds a page in a few dozen rows.
     Such a common term is found by its bigrams, which for a term of two characters is the substring search itself,
-    and for a longer one may add a record holding its pieces apart (科技创 in 科技……技创)."""
-    found = list(exact.order_by().values_list("pk", flat=True)[: FEW + 1])
+    and for a longer one may add a record holding its pieces apart (科技创 in 科技……技创).
+
+    The ids found are kept in the cache under the records version (huhang/freshness.py): a list searched again, or
+    paged, reads them back rather than finding up to a thousand and one again."""
+    first = exact.order_by().values_list("pk", flat=True)[: FEW + 1]
+    found = cached_for_rows(first, build=lambda: list(first))
     return Q(**{f"{ids}__in": found}) if len(found) <= FEW else broad
 
 

@@ -86,6 +86,9 @@ class Page:
     login: str
     url: Callable[[Records], str]
     reference: bool = False  # the admin changelist and the floor: measured, never budgeted as a portal page
+    # Every request after a change to the records (huhang/freshness.py), as the first reader after a write meets
+    # the page: nothing the portal keeps in its cache under the records version is read back.
+    cold: bool = False
 
 
 PAGES: tuple[Page, ...] = (
@@ -105,6 +108,8 @@ PAGES: tuple[Page, ...] = (
     Page("unit_list_sort_team", "bureau", lambda r: "/units/?o=team"),
     Page("unit_list_officer", "officer", lambda r: "/units/"),
     Page("unit_list_leader", "leader", lambda r: "/units/"),
+    # The same list, every request after a write: its page and count built again (the budget of any other page)
+    Page("unit_list_cold", "bureau", lambda r: "/units/", cold=True),
     # The type-ahead that replaced the team filter's 4,000 options (two characters: 护航)
     Page("team_typeahead", "bureau", lambda r: "/teams/search/?q=%E6%8A%A4%E8%88%AA"),
     # One unit, its plan, the editor

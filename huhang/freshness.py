@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     from django.db.models import Model, QuerySet
 
+T = TypeVar("T")
 VERSION_KEY = "huhang:records-version"
 _WRITE = re.compile(r'(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _watched: set[str] = set()
@@ -58,24 +60,33 @@ def records_changed(using: str = "default") -> None:
         transaction.on_commit(_bump, using=using)
 
 
-COUNT_SECONDS = 300  # a cached count lives this long at most; a write to a watched table replaces it at once
+COUNT_SECONDS = 300  # a cached count or page lives this long at most; a write to a watched table replaces it at once
+
+
+def cached_for_rows(rows: QuerySet, *parts: object, build: Callable[[], T], seconds: int = COUNT_SECONDS) -> T:
+    """`build()`, something computed from `rows` alone (with `parts`: the language, a role), kept in the cache under
+    the query's own SQL and parameters (they hold the reader's scope, the filters and any date the query compares
+    with), the parts and the records version, so that nothing is read back after a change to the rows. Only for
+    queries over watched tables, whose every change starts a new version."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing (`pk__in=[]`) has no SQL: nothing to read
+        return build()
+    digest = hashlib.sha256(repr((rows.db, sql, params, parts)).encode()).hexdigest()
+    key = f"huhang:rows:{digest}:{records_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, seconds)
+    return found
 
 
 def cached_count(rows: QuerySet) -> int:
-    """`rows.count()`, kept in the cache under the query's own SQL and parameters (they hold the reader's scope, the
-    filters and any date the query compares with) and the records version: a list paged again with the same filters
-    reads its count back instead of counting 15,000 units again. Only for queries over watched tables, so that every
-    change to what they count starts a new version."""
+    """`rows.count()` through `cached_for_rows`: a list paged again with the same filters reads its count back
+    instead of counting 15,000 units again."""
     if not rows.query.is_sliced:
         rows = rows.order_by()  # a count is the same in any order: one entry for every sort of the list
-    sql, params = rows.query.sql_with_params()
-    digest = hashlib.sha256(repr((rows.db, sql, params)).encode()).hexdigest()
-    key = f"huhang:count:{digest}:{records_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = rows.count()
-        cache.set(key, found, COUNT_SECONDS)
-    return found
+    return cached_for_rows(rows, "count", build=rows.count)
 
 
 def _bump() -> None:

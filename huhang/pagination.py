@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from huhang.freshness import cached_count
+
 PAGE_SIZE = 20
 
 
@@ -18,14 +20,17 @@ def page_of(request: HttpRequest, rows, *, size: int = PAGE_SIZE, param: str = "
 class CappedPaginator(Paginator):
     """A paginator whose `count` stops at `cap`; `capped` says there are more rows than that (the pages offered end
     at the cap). Counting a long list whole costs more than its page; nobody pages through thousands of rows, they
-    filter or type more. A subclass may count otherwise through `count_up_to`."""
+    filter or type more.
+
+    The count goes through the cache (huhang.freshness.cached_count), so a list paged or shown again with the same
+    scope and filters reads it back: only for rows of watched tables (the units and the archive's lists)."""
 
     cap = 2_000
 
     def count_up_to(self, limit: int) -> int:
         rows = self.object_list
         if isinstance(rows, QuerySet):
-            return rows.order_by().values("pk")[:limit].count()  # a LIMIT inside the count
+            return cached_count(rows.order_by().values("pk")[:limit])  # a LIMIT inside the count
         return min(len(rows), limit)
 
     @cached_property

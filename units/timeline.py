@@ -171,17 +171,28 @@ class TimelineFilter(forms.Form):
 def unit_timeline(*, unit: Unit, user: User, kind: str = "", area: str = "", page: str | int | None = None) -> Page:
     """One page of the unit's events that the user may read, newest first, of one kind and one task area when given
     (events without a task area — listing, team, IP profile, plan approval — have none, so an area filter leaves them
-    out). Two queries for the page, then one per kind on it."""
-    querysets = [
-        queryset
-        for source in timeline_sources()
-        if source.shown_to(user) and kind in ("", source.kind)
-        for queryset in source.rows(unit=unit, user=user, area=area)
-    ]
+    out). Two queries for the page, then one per kind on it.
+
+    The page's rows and count are kept in the cache under the reader's scope and the records version: building and
+    planning the union of every source's rows cost the unit page more than running it, on every view of the unit
+    (issue 14). The records the rows name are read afresh each time."""
     scope = f"{user.pk}:{user.role}:{user.division_id}:{user.unit_id}"
-    count_key = f"units:timeline-count:{unit.pk}:{scope}:{kind}:{area}:{records_version()}"
-    timeline = _TimelinePaginator(querysets, page, count_key=count_key).get_page(page)
-    timeline.object_list = _events([_row(values) for values in timeline.object_list])
+    key = f"{unit.pk}:{scope}:{kind}:{area}:{records_version()}"
+    page_key = f"units:timeline-page:{key}:{page or 1}"
+    kept = cache.get(page_key)
+    if kept is None:
+        querysets = [
+            queryset
+            for source in timeline_sources()
+            if source.shown_to(user) and kind in ("", source.kind)
+            for queryset in source.rows(unit=unit, user=user, area=area)
+        ]
+        timeline = _TimelinePaginator(querysets, page, count_key=f"units:timeline-count:{key}").get_page(page)
+        kept = (timeline.paginator.count, timeline.number, [_row(values) for values in timeline.object_list])
+        cache.set(page_key, kept, COUNT_TIMEOUT)
+    count, number, rows = kept
+    timeline = Paginator(range(count), TIMELINE_PER_PAGE).page(number)  # the page's place among the count's rows
+    timeline.object_list = _events(rows)
     return timeline
 
 

@@ -9,8 +9,11 @@ from django.contrib.auth.context_processors import PermWrapper
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -18,7 +21,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from accounts.models import Role
 from huhang.forms import save_form
-from huhang.freshness import cached_count
+from huhang.freshness import cached_count, cached_for_rows
 from huhang.pagination import CappedPaginator
 from units import services
 from units.filters import UnitFilter
@@ -37,6 +40,7 @@ from units.unit_list import unit_list_columns, unit_rows
 from units.unit_page import unit_panels
 
 UNITS_PER_PAGE = 25
+CONTENT_TEMPLATE = "units/_unit_list_content.html"
 SEARCH_COUNT_CAP = 1_000
 
 
@@ -90,7 +94,7 @@ class SearchPaginator(CappedPaginator, UnitListPaginator):
     cap = SEARCH_COUNT_CAP
 
     def count_up_to(self, limit: int) -> int:
-        return cached_count(self.object_list[:limit])
+        return cached_count(self.object_list[:limit])  # in the list's order, which the name's index serves
 
 
 class UnitListView(PermissionRequiredMixin, FilterView):
@@ -121,6 +125,23 @@ class UnitListView(PermissionRequiredMixin, FilterView):
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
+        # What the page shows below the navigation is the same for every reader with the same role, scope, query
+        # string and language, on the same day: kept in the cache under those and the records version (the rows'
+        # SQL holds the scope and the filters), so a list shown again — another page and back, the same view for
+        # another of the bureau's staff — is not queried and rendered again, and a write to any of the programme's
+        # records starts afresh (huhang/freshness.py). The day: a plan falls past due with the date.
+        user, request = self.request.user, self.request
+        parts = (request.get_full_path(), user.role, get_language(), timezone.localdate().isoformat())
+        rendered: dict = {}  # the page's context when it is rendered now rather than read from the cache
+
+        def render_content() -> str:
+            rendered.update(self._content_context(**kwargs))
+            return render_to_string(CONTENT_TEMPLATE, rendered, request=request)
+
+        content = cached_for_rows(self.object_list, *parts, build=render_content)
+        return {**kwargs, **rendered, "list_content": content}
+
+    def _content_context(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         reader = _PermissionsOnce(self.request.user)
         columns = unit_list_columns(self.request.user)

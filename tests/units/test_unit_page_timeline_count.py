@@ -1,4 +1,4 @@
-"""The unit page's timeline count is cached under the records' version: never read after a change."""
+"""The unit page's timeline count and page of rows are cached under the records' version: never read after a change."""
 
 import pytest
 from django.urls import reverse
