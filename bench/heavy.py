@@ -247,12 +247,14 @@ def _pdf_pages(data: bytes) -> int | None:
 def _warm_reports() -> None:
     """The report modules loaded and one small PDF written before timing (WeasyPrint's fonts, the CJK one among
     them): a worker that has written a PDF before has them loaded."""
+    from django.urls import reverse
     from weasyprint import HTML
 
     import reports.exporting.pdf
     import reports.exporting.xlsx  # noqa: F401
 
     HTML(string="<p>护航 Huhang</p>").write_pdf()
+    reverse("home")  # the URL map, which a worker has loaded with its first task (the report links its pages)
 
 
 JOBS: dict[str, tuple[Callable[[], Any], Callable[[Any], str | dict[str, Any]]]] = {

@@ -233,8 +233,10 @@ def scorecards(*, user: User, period: Period, today: datetime.date | None = None
     if shown is None:
         return []
     settings = ProgrammeSettings.current()
-    by_team = figures_by_team(teams=Team.objects.filter(is_active=True), period=period, as_of=as_of)
-    teams = Team.objects.in_bulk(list(by_team))
+    active = Team.objects.filter(is_active=True)
+    by_team = figures_by_team(teams=active, period=period, as_of=as_of)
+    # Every active team at once rather than by a list of 4,000 ids, which PostgreSQL took longer to plan than to read.
+    teams = active.in_bulk()
     # The lists' team filter is offered to these readers only.
     links = _list_links(period, as_of) if user.has_perm("teams.browse_teams") else {}
     texts = _texts()
@@ -249,5 +251,5 @@ def scorecards(*, user: User, period: Period, today: datetime.date | None = None
         tied = index and row.score == rows[index - 1].score
         row.rank = rows[index - 1].rank if tied else index + 1
         row.ranked = len(rows)
-    readable = set(Team.objects.filter(shown, pk__in=list(by_team)).values_list("pk", flat=True))
+    readable = set(active.filter(shown).values_list("pk", flat=True))
     return [row for row in rows if row.team.pk in readable]
