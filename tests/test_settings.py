@@ -92,7 +92,12 @@ def test_sqlite_waits_for_the_other_writer_and_postgresql_keeps_its_defaults():
     assert "'timeout': 20" in sqlite.stdout
     postgresql = production_settings(expression)
     assert postgresql.returncode == 0, postgresql.stderr
-    assert postgresql.stdout.strip() == "{'options': '-c jit=off'}"  # its one option: no JIT (huhang/settings/base.py)
+    # No JIT, and prepared statements (huhang/settings/base.py), which a transaction pooler's deployment turns off.
+    assert postgresql.stdout.strip() == (
+        "{'options': '-c jit=off', 'server_side_binding': True, 'prepare_threshold': 2}"
+    )
+    pooled = production_settings(expression, PG_PREPARED_STATEMENTS="false")
+    assert pooled.stdout.strip() == "{'options': '-c jit=off'}", pooled.stderr
 
 
 def test_the_language_follows_the_switch_never_the_browser():

@@ -131,6 +131,12 @@ elif DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
     # No JIT: compiling a report's aggregate (costed above jit_above_cost at scale) took longer than running it
     # (PostgreSQL 15, issue 14: 362 of the 634 ms of the province report's heaviest query).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters bound by the server, and a statement run twice on a connection prepared: planning the pages'
+    # queries (the scope's joins, the timeline's union) took ten times longer than running them, 7 to 10 ms of a
+    # thread's or an activity's page at 100× (issue 14). Needs a direct connection or a pooler in session mode
+    # (docker-compose.yml connects directly); PG_PREPARED_STATEMENTS=false turns it off behind a transaction pooler.
+    if env.bool("PG_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The dashboard's figures and the version of the records they count (reports/caching.py, huhang/freshness.py).
