@@ -77,7 +77,8 @@ def table(run: dict[str, Any]) -> str:
             " (medians of warm requests; the references and the pages in the same run)",
         )
     # bench/throughput.py: gunicorn with production's workers and threads, wrk with 8 connections.
-    load_rows = [["throughput (gunicorn as in production, 8 connections)", *(f"{f}× req/s" for f in factors), "errors"]]
+    title = "throughput (gunicorn as in production, 8 connections, median of the rounds)"
+    load_rows = [[title, *(f"{f}× req/s" for f in factors), "errors"]]
     for name in dict.fromkeys(n for f in factors for n in run["factors"][f].get("load", {})):
         loads = [run["factors"][f].get("load", {}).get(name, {}) for f in factors]
         errors = sum(load.get("errors", 0) for load in loads)
