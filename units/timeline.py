@@ -11,6 +11,7 @@ on the page. So the page costs the same number of queries whatever the unit's hi
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -178,7 +179,9 @@ def unit_timeline(*, unit: Unit, user: User, kind: str = "", area: str = "", pag
     (issue 14). The records the rows name are read afresh each time."""
     scope = f"{user.pk}:{user.role}:{user.division_id}:{user.unit_id}"
     key = f"{unit.pk}:{scope}:{kind}:{area}:{records_version()}"
-    page_key = f"units:timeline-page:{key}:{page or 1}"
+    # The page as asked, digested: any text may come in `?tpage=`, and a cache key must stay short and plain.
+    asked = hashlib.sha256(str(page or 1).encode()).hexdigest()[:16]
+    page_key = f"units:timeline-page:{key}:{asked}"
     kept = cache.get(page_key)
     if kept is None:
         querysets = [
