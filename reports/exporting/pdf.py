@@ -8,7 +8,6 @@ render refuses rather than print boxes.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,15 +30,24 @@ if TYPE_CHECKING:
 __all__ = ["CONTENT_TYPE", "TOC_FROM_PARTS", "write_pdf"]
 
 TOC_FROM_PARTS = 3  # a table of contents when the document has more parts than two
-DENSE_FROM_COLUMNS = 8  # tables this wide are set in a smaller type to fit the A4 width
+DENSE_FROM_COLUMNS = 8  # tables this wide are set in a smaller type to fit the A4 width (and any whose columns'
+# least widths would not fit in the larger one: _column_layout)
+# The column widths (_column_widths), in ems of the table's type: report.css sets 9.5pt (8pt when dense) on the A4
+# text width of 174 mm, and cells padded 1.6 mm either side within their borders (0.5 pt, collapsed).
+TEXT_WIDTH_MM = 174
+EM_MM = {False: 9.5 * 25.4 / 72, True: 8 * 25.4 / 72}
+PADDING_MM = 2 * 1.6 + 0.6  # the padding, the borders and a little to spare: a text just as wide must not wrap
 MAX_MIN_WIDTH = 10  # ems: a text column keeps room for its longest text up to ten Chinese characters a line
+HEADER_MIN_WIDTH = 2  # ems: a header wraps, but not to fewer than two characters a line
+NARROW_EM = 0.56
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
 class RenderedTable:
     title: str
-    columns: list[tuple[str, bool, int]]  # label, numeric (right-aligned), the text's minimum width in ems
+    columns: list[tuple[str, bool]]  # label, numeric (right-aligned)
+    widths: list[float]  # each column's share of the table's width, in per cent (_column_widths)
     rows: list[list[tuple[str, bool]]]  # text, numeric
     total: list[tuple[str, bool]] | None
     note: str
@@ -130,16 +138,16 @@ def _render_table(table: Table) -> RenderedTable:
 
     rows = [cells(values) for values in table.rows]
     total = cells(table.total) if table.total is not None else None
+    labels = [column.label for column in table.columns]
+    dense, widths = _column_layout(labels, [*rows, *([total] if total else [])])
     return RenderedTable(
         title=table.title,
-        columns=[
-            (column.label, column.kind in NUMERIC_KINDS, _min_width(index, rows, total))
-            for index, column in enumerate(table.columns)
-        ],
+        columns=[(column.label, column.kind in NUMERIC_KINDS) for column in table.columns],
+        widths=widths,
         rows=rows,
         total=total,
         note=" ".join(filter(None, [table.note, _left_out(table.more)])),
-        dense=len(table.columns) >= DENSE_FROM_COLUMNS,
+        dense=dense,
     )
 
 
@@ -147,15 +155,59 @@ def _left_out(more: int) -> str:
     return _("The other %(count)s rows are in the Excel export.") % {"count": more} if more else ""
 
 
-def _min_width(index: int, rows: list[list[tuple[str, bool]]], total: list[tuple[str, bool]] | None) -> int:
-    """The minimum width, in ems, of a text column: enough for its longest text (up to MAX_MIN_WIDTH), so the
-    table's layout does not squeeze a team's or a city's name to one character a line beside the numbers (which
-    never wrap). Numbers need none."""
-    cells = [row[index] for row in [*rows, *([total] if total else [])] if index < len(row)]
-    if not cells or any(numeric for _text, numeric in cells):
-        return 0
-    longest = max(display_width(text) for text, _numeric in cells)
-    return min(math.ceil(longest / 2) + 1, MAX_MIN_WIDTH)  # an em of slack: digits are wider than half an em
+def _column_layout(labels: list[str], rows: list[list[tuple[str, bool]]]) -> tuple[bool, list[float]]:
+    """Whether the table is set in the smaller type (DENSE_FROM_COLUMNS columns or more, or columns whose least
+    widths do not fit the text width in the larger one), and its columns' widths in that type."""
+    extents = _column_extents(labels, rows)
+    dense = len(labels) >= DENSE_FROM_COLUMNS
+    if not dense:
+        padding, available = PADDING_MM / EM_MM[False], TEXT_WIDTH_MM / EM_MM[False]
+        dense = sum(padding + least for least, _widest in extents) > available
+    return dense, _column_widths(extents, dense=dense)
+
+
+def _column_extents(labels: list[str], rows: list[list[tuple[str, bool]]]) -> list[tuple[float, float]]:
+    """Each column's least and widest width in ems, padding left out: a number's full width, a text's longest up
+    to MAX_MIN_WIDTH ems, a header's HEADER_MIN_WIDTH; the widest its longest text or header on one line."""
+    extents = []
+    for index, label in enumerate(labels):
+        cells = [row[index] for row in rows if index < len(row)]
+        longest = max((_ems(text) for text, _numeric in cells), default=0.0)
+        numeric = any(numeric for _text, numeric in cells)
+        header = _ems(label) * 1.1  # set in bold
+        least = max(longest if numeric else min(longest, MAX_MIN_WIDTH), min(header, HEADER_MIN_WIDTH))
+        extents.append((least, max(longest, header)))
+    return extents
+
+
+def _column_widths(extents: list[tuple[float, float]], *, dense: bool) -> list[float]:
+    """Each column's share of the table's width, in per cent, for the fixed table layout (report.css).
+
+    WeasyPrint's automatic layout measures every cell's text twice before it sets a line of it, which was a third
+    of a ten-page report's rendering; the widths are as simple to reckon here from the texts, in the manner of CSS
+    2.1's automatic layout, between each column's least and widest (_column_extents). When every column fits at
+    its widest they share the table in proportion to it; else each gets its least and the room left is shared in
+    proportion to what each lacks of its widest."""
+    padding = PADDING_MM / EM_MM[dense]
+    available = TEXT_WIDTH_MM / EM_MM[dense]
+    least = [padding + low for low, _high in extents]
+    widest = [padding + high for _low, high in extents]
+    if sum(widest) <= available:
+        widths = widest
+    elif sum(least) >= available:
+        widths = least
+    else:
+        share = (available - sum(least)) / (sum(widest) - sum(least))
+        widths = [low + (high - low) * share for low, high in zip(least, widest, strict=True)]
+    total = sum(widths)
+    return [round(width * 100 / total, 2) for width in widths]
+
+
+def _ems(text: str) -> float:
+    """The text's width on one line, in ems: a Chinese character is one, a digit or a Latin letter a little over
+    half (WenQuanYi Micro Hei's digits are 0.55 em)."""
+    wide = display_width(text) - len(text)
+    return wide + NARROW_EM * (len(text) - wide)
 
 
 def _render_chart(chart: Chart, number: int) -> RenderedChart:

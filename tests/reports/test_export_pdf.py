@@ -11,7 +11,17 @@ import time
 import pytest
 from django.utils.translation import gettext
 
-from reports.exporting.pdf import chapter_number, write_pdf
+from reports.document import Column, Table
+from reports.exporting.pdf import (
+    EM_MM,
+    MAX_MIN_WIDTH,
+    PADDING_MM,
+    TEXT_WIDTH_MM,
+    _column_layout,
+    _ems,
+    chapter_number,
+    write_pdf,
+)
 from tests.reports.export_samples import sample_document
 
 PDFTOTEXT, PDFFONTS = shutil.which("pdftotext"), shutil.which("pdffonts")
@@ -135,3 +145,67 @@ def test_chapter_numbers_are_chinese_numerals():
     assert [chapter_number(n) for n in (1, 9, 10, 11, 12, 20, 21, 35)] == [
         "一", "九", "十", "十一", "十二", "二十", "二十一", "三十五",
     ]  # fmt: skip
+
+
+# --- The columns' widths (the fixed table layout) -----------------------------------------------------------------
+
+
+ROUNDING = 0.01  # ems: the widths are given in hundredths of a per cent
+
+
+def widths_in_ems(labels, rows):
+    """The layout's columns in ems of the table's type, and whether it is set dense."""
+    dense, percentages = _column_layout(labels, rows)
+    assert sum(percentages) == pytest.approx(100, abs=0.05)
+    return dense, [TEXT_WIDTH_MM / EM_MM[dense] * share / 100 for share in percentages]
+
+
+def test_narrow_columns_share_the_table_in_proportion_to_their_widest_text():
+    dense, widths = widths_in_ems(["指标", "本期"], [[("服务单位", False), ("1,234", True)]])
+    assert not dense
+    assert widths[0] > widths[1]  # 服务单位 is wider than 1,234 and than 本期
+    assert sum(widths) == pytest.approx(TEXT_WIDTH_MM / EM_MM[False], rel=0.01)
+
+
+def test_a_long_text_takes_the_room_left_and_numbers_and_names_stay_on_one_line():
+    padding = PADDING_MM / EM_MM[False]
+    long_text = "深入研发一线摸清需求，" * 12
+    rows = [[("护航服务第548团队", False), (long_text, False), ("12,345", True)]]
+    dense, widths = widths_in_ems(["服务团队", "服务内容", "服务活动"], rows)
+    assert not dense
+    assert widths[0] >= _ems("护航服务第548团队") + padding - ROUNDING  # a team's name is not broken in two
+    assert widths[2] >= _ems("12,345") + padding - ROUNDING  # nor a number
+    assert widths[1] > widths[0]  # the long text has what is left
+
+
+def test_a_table_whose_least_widths_do_not_fit_is_set_in_the_smaller_type():
+    name = "宁波某某集成电路科技股份有限公司"  # longer than MAX_MIN_WIDTH: may wrap at ten characters
+    row = [("2026-01-04", False), (name, False), ("护航服务第548团队", False), ("上门走访", False)]
+    row += [("开展季度回访，了解上次会商意见的落实情况。" * 3, False)] * 2
+    dense, widths = widths_in_ems(["日期", "单位", "服务团队", "类别", "服务内容", "典型意义"], [row])
+    assert dense
+    padding = PADDING_MM / EM_MM[True]
+    assert widths[1] >= MAX_MIN_WIDTH + padding - ROUNDING
+    assert widths[2] >= _ems("护航服务第548团队") + padding - ROUNDING
+    assert widths[3] >= _ems("上门走访") + padding - ROUNDING
+
+
+def test_eight_columns_or_more_are_set_in_the_smaller_type():
+    dense, _widths = widths_in_ems([f"列{n}" for n in range(8)], [[("1", True)] * 8])
+    assert dense
+
+
+def test_a_name_just_as_wide_as_its_column_is_printed_on_one_line(tmp_path):
+    """The widths hold in the rendered PDF: the padding and borders are reckoned in (a name as wide as its least
+    width was broken before its last character when they were not)."""
+    teams = ["护航服务第548团队", "护航服务第1996团队"]
+    table = Table(
+        title="典型案例",
+        columns=[Column("服务团队", "text"), Column("服务内容", "text")],
+        rows=[[team, "开展季度回访，了解上次会商意见的落实情况。" * 8] for team in teams],
+    )
+    document = sample_document(parts=2)
+    document = dataclasses.replace(document, parts=[dataclasses.replace(document.parts[0], tables=[table], charts=[])])
+    text = "\n".join(pdf_pages(write_pdf(document), tmp_path))
+    for team in teams:
+        assert team in text
