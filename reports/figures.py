@@ -72,7 +72,7 @@ from huhang.models import ProgrammeSettings
 from huhang.vocabulary import TaskArea
 from plans.deadlines import due_on_rule
 from plans.models import Measure, PlanEvent
-from reports.models import FeedbackQuestion, TypicalCase, UnitFeedback
+from reports.models import FeedbackQuestion, FeedbackScore, TypicalCase, UnitFeedback
 from reports.periods import Period
 from teams.models import Assignment, Team
 from teams.scopes import visible_teams
@@ -451,25 +451,33 @@ def _feedback_rows(scope: Scope, period: Period, dims: Dims):
 
 
 def _feedback_by_question(scope: Scope, period: Period) -> list[dict[str, Any]]:
-    """Each asked question, and any other with scores in the period, in the questions' order: one query."""
-    given = Q(scores__feedback__in=_feedback(scope, period))
-    questions = (
-        FeedbackQuestion.objects.annotate(
-            responses=Count("scores", filter=given), score_sum=Sum("scores__score", filter=given)
-        )
-        .filter(Q(is_active=True) | Q(responses__gt=0))
-        .order_by("position", "pk")
-        .values("pk", "text", "responses", "score_sum")
+    """Each asked question, and any other with scores in the period, in the questions' order: the scope's scores
+    of the period grouped by question, then the questions (a handful). As one query over the questions, every score
+    of every period was joined to its question before the scope was tested on it (160 ms at 100×)."""
+    scores = FeedbackScore.objects.filter(
+        scope.records(unit="feedback__unit", team="feedback__team"), feedback__period=period.code
     )
-    return [
-        {
-            "question_id": q["pk"],
-            "text": q["text"],
-            "average": _average(q["score_sum"], q["responses"]),
-            "responses": q["responses"],
-        }
-        for q in questions
-    ]
+    given = {
+        row["question"]: row
+        for row in scores.order_by().values("question").annotate(responses=Count("pk"), score_sum=Sum("score"))
+    }
+    questions = (
+        FeedbackQuestion.objects.filter(Q(is_active=True) | Q(pk__in=list(given)))
+        .order_by("position", "pk")
+        .values_list("pk", "text")
+    )
+    rows = []
+    for pk, text in questions:
+        responses, score_sum = (given[pk]["responses"], given[pk]["score_sum"]) if pk in given else (0, None)
+        rows.append(
+            {
+                "question_id": pk,
+                "text": text,
+                "average": _average(score_sum, responses),
+                "responses": responses,
+            }
+        )
+    return rows
 
 
 def _case_rows(scope: Scope, period: Period, dims: Dims):

@@ -284,7 +284,7 @@ def test_the_province_report_of_an_officer_and_of_a_team(world):
 @pytest.mark.parametrize("extra", [1, 8])
 def test_documents_run_a_constant_number_of_queries(world, report, extra, django_assert_max_num_queries):
     grow(world.t1, extra)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         team_report_document(report, today=TODAY)
     bureau = UserFactory(username="alice", bureau=True)
     with django_assert_max_num_queries(44):

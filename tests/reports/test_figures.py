@@ -371,7 +371,7 @@ def test_figures_are_plain_json(world):
 @pytest.mark.parametrize("extra", [1, 8])
 def test_team_figures_run_a_constant_number_of_queries(world, extra, django_assert_max_num_queries):
     grow(world.t1, extra)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         result = team_figures(team=world.t1, period=PERIOD, today=TODAY)
     assert result["units"]["served"] == 3 + extra
     assert result["cases"] == 1 + extra
