@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import budgets
+
 
 def _fmt(value: Any, digits: int = 1) -> str:
     if value is None:
@@ -107,6 +109,7 @@ def table(run: dict[str, Any]) -> str:
                 [v["subject"], v["measure"], _fmt(v["value"]), v["budget"], "ok" if v["ok"] else "FAIL"]
             )
         parts.append(_columns(verdict_rows))
+    parts.append(budgets.scale_note(run))
     broken = sum(1 for v in run.get("verdicts", []) if not v["ok"])
     parts.append("All budgets hold." if not broken else f"{broken} budget(s) broken.")
     return "\n\n".join(parts)

@@ -71,7 +71,7 @@ from archives.models import Activity, ActivityMeasure, Referral, Request, Reques
 from huhang.models import ProgrammeSettings
 from huhang.vocabulary import TaskArea
 from plans.deadlines import due_on_rule
-from plans.models import Measure, PlanEvent
+from plans.models import Measure, Plan, PlanEvent
 from reports.models import FeedbackQuestion, FeedbackScore, TypicalCase, UnitFeedback
 from reports.periods import Period
 from teams.models import Assignment, Team
@@ -351,9 +351,12 @@ def _measure_conditions(as_of: datetime.date) -> dict[str, Q]:
 
 def _measure_rows(scope: Scope, period: Period, as_of: datetime.date, dims: Dims, *, by_area: bool = True):
     prefix = "version__plan__unit__"
+    # The plans' versions in force as a set (a plan's in_force is one of its own versions): as the condition
+    # version.plan.in_force = version, PostgreSQL expected one row of the join and looped over the measures.
+    in_force = Plan.objects.values("in_force")
     measures = (
         Measure.objects.filter(scope.counted_units(prefix, period.start, as_of))
-        .filter(version__plan__in_force=F("version"), due_on__gte=period.start, due_on__lte=period.end)
+        .filter(version__in=in_force, due_on__gte=period.start, due_on__lte=period.end)
         .exclude(status=Measure.Status.CANCELLED)
     )
     conditions = _measure_conditions(as_of)
