@@ -246,10 +246,10 @@ _UNIT_COUNTS = {
 
 
 def _unit_flags(
-    scope: Scope, period: Period, as_of: datetime.date, settings: ProgrammeSettings
+    scope: Scope, period: Period, as_of: datetime.date, settings: ProgrammeSettings, counts: dict[str, str]
 ) -> tuple[QuerySet[Unit], list[str]]:
-    """The served units, a row per assignment overlapping the period, each with the conditions of the figures as
-    boolean columns (`f_*`, _UNIT_COUNTS combines them), and the names of those columns."""
+    """The served units, a row per assignment overlapping the period, each with the conditions of the figures
+    `counts` names as boolean columns (`f_*`, _UNIT_COUNTS combines them), and the names of those columns."""
     covering = Q(assignments__start__lte=as_of) & (Q(assignments__end__isnull=True) | Q(assignments__end__gte=as_of))
     due_on = Coalesce(F("plan__due_on"), due_on_rule(unit="pk", settings=settings), output_field=DateField())
     first_approval_in_time = PlanEvent.objects.filter(
@@ -266,37 +266,44 @@ def _unit_flags(
         "f_due": Q(LessThanOrEqual(due_on, as_of)),
         "f_on_time": Q(plan__due_on__lte=as_of) & Q(Exists(first_approval_in_time)),
     }
+    named = {word for condition in counts.values() for word in condition.split()}
+    needed = [name for name in flags if name in named]
     units = Unit.objects.filter(scope.served("", period.start, as_of)).annotate(
-        **{name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in flags.items()}
+        **{name: ExpressionWrapper(flags[name], output_field=BooleanField()) for name in needed}
     )
-    return units, list(flags)
+    return units, needed
 
 
-def _unit_rows(scope: Scope, period: Period, as_of: datetime.date, dims: Dims, settings: ProgrammeSettings):
-    """Served units and their state, from the units with an assignment overlapping the period: one query.
+def _unit_rows(
+    scope: Scope, period: Period, as_of: datetime.date, dims: Dims, settings: ProgrammeSettings, *, province: bool
+):
+    """Served units and their state, from the units with an assignment overlapping the period: one query. `guided`
+    only for the province (_units_part): a team's part does not show it, and its look-up of each unit's
+    activities was a fifth of the scorecard's query.
 
     Each condition is evaluated once per row, in an inner query, and the distinct units counted over those columns
     outside it: as FILTERs of one query, the correlated subqueries of `listed_at`, `approved_by` and the others ran
     once per figure that used them (the listing subquery three times a unit), 1.5 s of a province report at 100×."""
     paths = _paths("", "assignments__team")
     dim_columns = {f"d_{dim}": F(paths[dim]) for dim in dims}
-    units, flags = _unit_flags(scope, period, as_of, settings)
+    counts = _UNIT_COUNTS if province else {name: c for name, c in _UNIT_COUNTS.items() if name != "guided"}
+    units, flags = _unit_flags(scope, period, as_of, settings, counts)
     inner = units.annotate(unit_key=F("pk"), **dim_columns).values(*dim_columns, "unit_key", *flags).order_by()
     try:
         inner_sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # a scope of no unit at all (Unit.objects.none()): nothing to count
-        return {} if dims else {(): dict.fromkeys(_UNIT_COUNTS, 0)}
+        return {} if dims else {(): dict.fromkeys(counts, 0)}
     connection = connections[inner.db]
     quote = connection.ops.quote_name
-    counts = ", ".join(
+    aggregates = ", ".join(
         f"COUNT(DISTINCT unit_key){f' FILTER (WHERE {condition})' if condition else ''} AS {quote(name)}"
-        for name, condition in _UNIT_COUNTS.items()
+        for name, condition in counts.items()
     )
     groups = ", ".join(quote(column) for column in dim_columns)
     # MATERIALIZED: else PostgreSQL pulls the inner query up into this one and evaluates each condition in every
     # FILTER again. Only this module's constants and quoted aliases are formatted in; the values are the inner
     # query's parameters.
-    select = f"{groups}, {counts}" if groups else counts
+    select = f"{groups}, {aggregates}" if groups else aggregates
     sql = f"WITH unit_flags AS MATERIALIZED ({inner_sql}) SELECT {select} FROM unit_flags"  # noqa: S608  # nosec B608
     if groups:
         sql += f" GROUP BY {groups}"
@@ -558,7 +565,7 @@ def _figures(
     def rows(source: str, count: Callable[[], dict[tuple, dict]]) -> dict[str, Any]:
         return _summed(grouped[source], BREAKDOWN_DIMS) if source in grouped else count()[()]
 
-    units = rows("units", lambda: _unit_rows(scope, period, as_of, total, settings))
+    units = rows("units", lambda: _unit_rows(scope, period, as_of, total, settings, province=province))
     listed = _n(rows("listed", lambda: _listed_rows(scope, as_of, total)), "listed") if province else 0
     activities = rows("activities", lambda: _activity_rows(scope, period, total))
     areas = _activity_area_rows(scope, period, total)[()]
@@ -648,7 +655,7 @@ def _breakdown_sources(scope: Scope, period: Period, as_of: datetime.date) -> di
     by kind and the requests by kind, so that the report's totals are these groups added up (_figures)."""
     dims = BREAKDOWN_DIMS
     return {
-        "units": _unit_rows(scope, period, as_of, dims, ProgrammeSettings.current()),
+        "units": _unit_rows(scope, period, as_of, dims, ProgrammeSettings.current(), province=True),
         "listed": _listed_rows(scope, as_of, dims),
         "activities": _activity_rows(scope, period, dims),
         "requests": _request_rows(scope, period, as_of, dims),
@@ -751,7 +758,7 @@ def figures_by_team(*, teams: Any, period: Period, as_of: datetime.date) -> dict
     scope = Scope(teams=teams)
     dims: Dims = ("team",)
     settings = ProgrammeSettings.current()
-    units = _unit_rows(scope, period, as_of, dims, settings)
+    units = _unit_rows(scope, period, as_of, dims, settings, province=False)
     measures = _measure_rows(scope, period, as_of, dims, by_area=False)
     requests = _request_rows(scope, period, as_of, dims, by_kind=False)
     ratings = _rating_rows(scope, period, dims)
