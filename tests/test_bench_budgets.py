@@ -1,17 +1,18 @@
-"""bench/budgets.py: the budgets in milliseconds and seconds follow the machine's speed, measured by the floor in the
-same run; the ratios, the query counts and the memory do not."""
+"""bench/budgets.py: the budgets in milliseconds and seconds follow the machine's speed, measured by the references in
+the same run; the ratios, the query counts and the memory do not."""
 
 import pytest
 
 from bench import budgets, report
 
 
-def a_run(*, floor_ms: float, unit_list_ms: float, other_ms: float, pdf_seconds: float) -> dict:
+def a_run(*, floor_ms: float, admin_ms: float, unit_list_ms: float, other_ms: float, pdf_seconds: float) -> dict:
     def page(median: float, queries: int = 4) -> dict:
         return {"status": 200, "median_ms": median, "p95_ms": median * 1.2, "queries": queries, "sql_ms": 0.0}
 
     pages = {
         "floor": {**page(floor_ms), "reference": True},
+        "admin_unit_changelist": {**page(admin_ms, queries=8), "reference": True},
         "unit_list": page(unit_list_ms),
         "unit_detail": page(other_ms, queries=14),
     }
@@ -24,9 +25,10 @@ def verdict(verdicts: list[dict], subject: str, measure: str) -> dict:
 
 
 def test_on_a_machine_as_fast_as_the_issues_the_budgets_are_the_issues():
-    verdicts = budgets.check(a_run(floor_ms=4.5, unit_list_ms=13.0, other_ms=31.0, pdf_seconds=3.0))
+    run = a_run(floor_ms=4.5, admin_ms=29.0, unit_list_ms=13.0, other_ms=31.0, pdf_seconds=3.0)
+    verdicts = budgets.check(run)
 
-    assert budgets.machine_scale({"floor": {"median_ms": 4.5}}) == 1.0  # never tightened on a faster machine
+    assert budgets.machine_scale(run["factors"]["100"]["pages"]) == 1.0  # never tightened on a faster machine
     assert verdict(verdicts, "unit_list", "median ms")["budget"] == "≤ 13.5"  # 3× the floor, under 15
     assert not verdict(verdicts, "unit_detail", "median ms")["ok"]  # 31 > 30
     assert verdict(verdicts, "pdf_10_pages", "seconds per 10 pages")["ok"]  # 1.88 s per ten pages
@@ -34,11 +36,12 @@ def test_on_a_machine_as_fast_as_the_issues_the_budgets_are_the_issues():
 
 
 def test_on_a_slower_machine_the_budgets_in_time_grow_with_the_floor():
-    run = a_run(floor_ms=9.8, unit_list_ms=25.0, other_ms=55.0, pdf_seconds=6.0)  # the floor twice the issue's
+    # The floor 2.5 times the reference's, the admin 1.6 times: the machine counts as twice as slow.
+    run = a_run(floor_ms=12.25, admin_ms=47.2, unit_list_ms=25.0, other_ms=55.0, pdf_seconds=6.0)
     verdicts = budgets.check(run)
 
     assert budgets.machine_scale(run["factors"]["100"]["pages"]) == pytest.approx(2.0)
-    assert verdict(verdicts, "unit_list", "median ms")["budget"] == "≤ 29.4"  # min(15 × 2, 3 × 9.8)
+    assert verdict(verdicts, "unit_list", "median ms")["budget"] == "≤ 30"  # min(15 × 2, 3 × 12.25)
     assert verdict(verdicts, "unit_list", "p95 ms")["budget"] == "≤ 80"
     assert verdict(verdicts, "unit_detail", "median ms")["budget"] == "≤ 60"
     assert verdict(verdicts, "unit_detail", "median ms")["ok"]
@@ -52,8 +55,13 @@ def test_on_a_slower_machine_the_budgets_in_time_grow_with_the_floor():
 
 
 def test_a_page_slower_than_its_scaled_budget_still_fails():
-    verdicts = budgets.check(a_run(floor_ms=9.8, unit_list_ms=31.0, other_ms=61.0, pdf_seconds=6.5))
+    verdicts = budgets.check(a_run(floor_ms=12.25, admin_ms=47.2, unit_list_ms=31.0, other_ms=61.0, pdf_seconds=6.5))
 
-    assert not verdict(verdicts, "unit_list", "median ms")["ok"]  # 31 > 29.4
+    assert not verdict(verdicts, "unit_list", "median ms")["ok"]  # 31 > 30
     assert not verdict(verdicts, "unit_detail", "median ms")["ok"]  # 61 > 60
     assert not verdict(verdicts, "pdf_10_pages", "seconds per 10 pages")["ok"]  # 4.06 > 4
+
+
+def test_one_reference_alone_scales_by_its_own_ratio_and_none_leaves_the_budgets_as_they_are():
+    assert budgets.machine_scale({"floor": {"median_ms": 9.8}}) == pytest.approx(2.0)
+    assert budgets.machine_scale({}) == 1.0
