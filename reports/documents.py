@@ -608,8 +608,10 @@ def _no_contact_table(scope: Scope, as_of: datetime.date, limit: int | None = No
     )
 
 
-def _scorecard_table(user: User, period: Period, today: datetime.date, limit: int | None = None) -> Table:
-    rows = scorecards(user=user, period=period, today=today)
+def _scorecard_table(
+    user: User, period: Period, today: datetime.date, city_code: str | None, limit: int | None = None
+) -> Table:
+    rows = scorecards(user=user, period=period, today=today, city_code=city_code)
     more = max(0, len(rows) - limit) if limit else 0
     rows = rows[:limit] if limit else rows
     labels = [str(label) for _key, label, _field in COMPONENTS]
@@ -770,7 +772,7 @@ def province_report_document(
         Part(
             key="scorecard",
             title=_("Team performance evaluation"),
-            tables=[_scorecard_table(user, period, today, list_limit)],
+            tables=[_scorecard_table(user, period, today, city_code, list_limit)],
         ),
     ]
     return ReportDocument(

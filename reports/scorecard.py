@@ -209,27 +209,31 @@ def _score(weights: dict[str, int], labels: dict[str, str], measured) -> tuple[f
     return _one_decimal(total / (common * with_data) if with_data else 0.0), components
 
 
-def _teams_shown(user: User, period: Period, as_of: datetime.date) -> Q | None:
-    """Which rows the user reads: the bureau every team's, a team member their teams', an officer those of the
-    teams that served units of their jurisdiction in the half year; None for nobody."""
-    if user.role == Role.BUREAU:
+def _teams_shown(user: User, period: Period, as_of: datetime.date, city_code: str | None = None) -> Q | None:
+    """Which rows the user reads: the bureau every team's, a team member their teams', an officer (and the bureau
+    in a city's report) those of the teams that served units of their jurisdiction (the city) in the half year;
+    None for nobody."""
+    if user.role == Role.BUREAU and city_code is None:
         return Q()
     if user.role == Role.TEAM_MEMBER:
         return Q(pk__in=visible_teams(user).values("pk"))
-    if user.role == Role.OFFICER:
-        served = Assignment.objects.filter(unit__in=report_units(user=user), start__lte=as_of).filter(
-            Q(end__isnull=True) | Q(end__gte=period.start)
-        )
+    if user.role in (Role.BUREAU, Role.OFFICER):
+        served = Assignment.objects.filter(
+            unit__in=report_units(user=user, city_code=city_code), start__lte=as_of
+        ).filter(Q(end__isnull=True) | Q(end__gte=period.start))
         return Q(pk__in=served.values("team"))
     return None
 
 
-def scorecards(*, user: User, period: Period, today: datetime.date | None = None) -> list[ScoreRow]:
+def scorecards(
+    *, user: User, period: Period, today: datetime.date | None = None, city_code: str | None = None
+) -> list[ScoreRow]:
     """The scorecard of every active team with units served in `period`, ranked best first (by score, then by
     name; equal scores share a rank), as the user may read it: the ranks are those among all teams, the rows only
-    the user's (reports.view_scorecards decides who calls this). A constant number of queries."""
+    the user's (reports.view_scorecards decides who calls this), and in a city's report (`city_code`, as
+    report_units takes it) only those of the teams that served the city's units. A constant number of queries."""
     as_of = period.as_of(today or timezone.localdate())
-    shown = _teams_shown(user, period, as_of)
+    shown = _teams_shown(user, period, as_of, city_code)
     if shown is None:
         return []
     settings = ProgrammeSettings.current()

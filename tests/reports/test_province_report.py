@@ -84,6 +84,9 @@ def test_the_bureau_narrows_the_report_to_a_city(client, users, world):
     assert _served_by_city(html) == {"杭州市": "0", "宁波市": "2", _("Total"): "2"}
     assert _figures(html)[_("Service activities")] == "1"
     assert _out_of_contact(html) == ["宁波静默实验室"]
+    assert _scorecard_teams(html) == [
+        ("2", "甬江团队", "50.0")
+    ]  # the city's teams, ranked among all, as its officer reads
     assert '<option value="330200" selected>宁波市</option>' in html
     assert '<input type="hidden" name="city" value="330200">' in html  # the exports are of the same city
 
