@@ -125,8 +125,23 @@ def _list_links(period: Period, as_of: datetime.date) -> dict[str, tuple[str, st
     return {key: (reverse(name), urlencode(params)) for key, (name, params) in lists.items()}
 
 
-def _measured(team_id: int, figures: dict[str, Any], texts: dict[str, str], links: dict[str, tuple[str, str]]):
-    """(key, ratio, detail, url) per component, from the team's grouped figures; `links` empty: no urls."""
+def _ratios(figures: dict[str, Any]) -> dict[str, Ratio | None]:
+    """Each component's ratio, from the team's grouped figures: all a rank needs."""
+    units, measures = figures["units"], figures["measures"]["total"]
+    requests, ratings, feedback = figures["requests"]["total"], figures["ratings"], figures["feedback"]
+    return {
+        "plan": _share(units["plans_on_time"], units["plans_due"]),
+        "measures": _share(measures["done_on_time"], measures["due"]),
+        "contact": _share(units["served_as_of"] - units["no_contact"], units["served_as_of"]),
+        "requests": _share(requests["answered_in_time"], requests["received"] - requests["not_yet_due"]),
+        "satisfaction": _scaled(ratings["average"]),
+        "feedback": _scaled(feedback["average"]),
+    }
+
+
+def _details(team_id: int, figures: dict[str, Any], texts: dict[str, str], links: dict[str, tuple[str, str]]):
+    """(detail, url) per component, for a row someone reads: the figures under each ratio and the records behind
+    it; `links` empty: no urls."""
     units, measures = figures["units"], figures["measures"]["total"]
     requests, ratings, feedback = figures["requests"]["total"], figures["ratings"], figures["feedback"]
     due_requests = requests["received"] - requests["not_yet_due"]
@@ -139,62 +154,58 @@ def _measured(team_id: int, figures: dict[str, Any], texts: dict[str, str], link
         path, query = links[key]
         return f"{path}?team={team_id}&{query}" if query else f"{path}?team={team_id}"
 
-    return [
-        (
-            "plan",
-            _share(units["plans_on_time"], units["plans_due"]),
+    return {
+        "plan": (
             texts["plan"] % {"figures": of % {"done": units["plans_on_time"], "total": units["plans_due"]}},
             url("plan"),
         ),
-        (
-            "measures",
-            _share(measures["done_on_time"], measures["due"]),
+        "measures": (
             texts["measures"] % {"figures": of % {"done": measures["done_on_time"], "total": measures["due"]}},
             "",
         ),
-        (
-            "contact",
-            _share(in_touch, units["served_as_of"]),
+        "contact": (
             texts["contact"]
             % {"figures": of % {"done": in_touch, "total": units["served_as_of"]}, "days": NO_CONTACT_DAYS},
             url("contact"),
         ),
-        (
-            "requests",
-            _share(requests["answered_in_time"], due_requests),
+        "requests": (
             texts["requests"] % {"figures": of % {"done": requests["answered_in_time"], "total": due_requests}},
             url("requests"),
         ),
-        (
-            "satisfaction",
-            _scaled(ratings["average"]),
+        "satisfaction": (
             texts["satisfaction"]
             % {"average": ratings["average"] if ratings["rated"] else "—", "count": ratings["rated"]},
             url("satisfaction"),
         ),
-        (
-            "feedback",
-            _scaled(feedback["average"]),
+        "feedback": (
             texts["feedback"]
             % {"average": feedback["average"] if feedback["responses"] else "—", "count": feedback["responses"]},
             "",
         ),
-    ]
+    }
 
 
-def _score(weights: dict[str, int], labels: dict[str, str], measured) -> tuple[float, list[Component]]:
-    """The score and its components. Each component's points are 100 × weight × ratio ÷ the weights with data;
-    the score is their exact sum (over a common denominator), rounded once. Python divides integers correctly
-    rounded, so each float is the exact value's nearest, as from a Fraction."""
-    with_data = sum(weights[key] for key, ratio, _detail, _url in measured if ratio is not None)
-    common = math.lcm(*(ratio[1] for _key, ratio, _detail, _url in measured if ratio is not None))
-    components, total = [], 0
-    for key, ratio, detail, url in measured:
-        points = 0.0
-        if ratio is not None and with_data:
-            numerator = 100 * weights[key] * ratio[0]
-            points = numerator / (ratio[1] * with_data)
-            total += numerator * (common // ratio[1])
+def _score(weights: dict[str, int], ratios: dict[str, Ratio | None]) -> float:
+    """100 × Σ(weight × ratio) ÷ the weights with data: the exact sum (over a common denominator), rounded once.
+    Python divides integers correctly rounded, so the float is the exact value's nearest, as from a Fraction."""
+    given = {key: ratio for key, ratio in ratios.items() if ratio is not None}
+    with_data = sum(weights[key] for key in given)
+    if not with_data:
+        return 0.0
+    common = math.lcm(*(ratio[1] for ratio in given.values()))
+    total = sum(100 * weights[key] * ratio[0] * (common // ratio[1]) for key, ratio in given.items())
+    return _one_decimal(total / (common * with_data))
+
+
+def _components(
+    weights: dict[str, int], labels: dict[str, str], ratios: dict[str, Ratio | None], details: dict[str, tuple]
+) -> list[Component]:
+    """Each component of a row someone reads, with its points: 100 × weight × ratio ÷ the weights with data."""
+    with_data = sum(weights[key] for key, ratio in ratios.items() if ratio is not None)
+    components = []
+    for key, ratio in ratios.items():
+        points = 100 * weights[key] * ratio[0] / (ratio[1] * with_data) if ratio is not None and with_data else 0.0
+        detail, url = details[key]
         components.append(
             Component(
                 key=key,
@@ -206,7 +217,7 @@ def _score(weights: dict[str, int], labels: dict[str, str], measured) -> tuple[f
                 url=url,
             )
         )
-    return _one_decimal(total / (common * with_data) if with_data else 0.0), components
+    return components
 
 
 def _teams_shown(user: User, period: Period, as_of: datetime.date, city_code: str | None = None) -> Q | None:
@@ -241,19 +252,26 @@ def scorecards(
     by_team = figures_by_team(teams=active, period=period, as_of=as_of)
     # Every active team at once rather than by a list of 4,000 ids, which PostgreSQL took longer to plan than to read.
     teams = active.in_bulk()
-    # The lists' team filter is offered to these readers only.
-    links = _list_links(period, as_of) if user.has_perm("teams.browse_teams") else {}
-    texts = _texts()
     weights = {key: getattr(settings, field) for key, _label, field in COMPONENTS}
-    labels = {key: str(label) for key, label, _field in COMPONENTS}
-    rows = []
-    for team_id, figures in by_team.items():
-        score, components = _score(weights, labels, _measured(team_id, figures, texts, links))
-        rows.append(ScoreRow(rank=0, team=teams[team_id], score=score, components=components))
+    ratios = {team_id: _ratios(figures) for team_id, figures in by_team.items()}
+    rows = [
+        ScoreRow(rank=0, team=teams[team_id], score=_score(weights, team_ratios), components=[])
+        for team_id, team_ratios in ratios.items()
+    ]
     rows.sort(key=lambda row: (-row.score, row.team.name))
     for index, row in enumerate(rows):
         tied = index and row.score == rows[index - 1].score
         row.rank = rows[index - 1].rank if tied else index + 1
         row.ranked = len(rows)
+    # Every team is scored for the ranks; the figures under a score are spelled out for the rows read only (a city's
+    # report reads a fifth of the teams, a team member one or two).
     readable = set(active.filter(shown).values_list("pk", flat=True))
-    return [row for row in rows if row.team.pk in readable]
+    rows = [row for row in rows if row.team.pk in readable]
+    # The lists' team filter is offered to these readers only.
+    links = _list_links(period, as_of) if user.has_perm("teams.browse_teams") else {}
+    texts = _texts()
+    labels = {key: str(label) for key, label, _field in COMPONENTS}
+    for row in rows:
+        details = _details(row.team.pk, by_team[row.team.pk], texts, links)
+        row.components = _components(weights, labels, ratios[row.team.pk], details)
+    return rows
