@@ -629,7 +629,8 @@ def _scorecard_table(
         note=_(
             "Out of 100; each component's points after the weight of any component without data is shared out over "
             "the others (the formula is on the scorecard page)."
-        ),
+        )
+        + (_(" The teams that served the city's units, ranked among all teams.") if city_code else ""),
     )
 
 
